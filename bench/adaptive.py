@@ -1,0 +1,424 @@
+"""Adaptive practice against fixed syllabus order and random order, on simulated learners.
+
+Learners follow a hidden BKT process over the real skill graph. Per skill, the hidden parameters
+are drawn once (p_init, p_transit, guess, slip and a forgetting rate per day); an item's hidden
+difficulty δ shifts both emission probabilities in logits exactly as ``BKTParams.shifted`` does,
+so the mastery model is right about the *form* of the process but must learn its numbers:
+
+1. Calibration: training learners practise in syllabus order; ``fit_bkt`` (EM) fits the per-skill
+   parameters from their score sequences and Elo fits item ratings from the same log.
+2. AUC: on held-out test learners, each answer is predicted before it is seen, by our model (BKT +
+   Elo offsets, as ``choose_next`` uses it), by plain EM BKT, and by pyBKT fitted on the same
+   training data (in its own venv, as a subprocess; skipped with a message when missing).
+3. Policies, on the same learners (common random numbers): ``adaptive`` (``choose_next``),
+   ``fixed`` (syllabus order, the same quota of N items for every skill, cycling again if the
+   pass ends with some skill unknown) and ``random`` (any item). Figure: questions until every
+   skill is truly known at once (censored at a cap). False mastery: the share of declarations
+   (estimate crossing the threshold) made while the hidden state is *unknown*.
+
+The quota N is the one a course would pick: the smallest N that is enough for 9 learners in 10 on
+the average skill (mean over skills of 1-(1-p_init)(1-p_transit)^N ≥ 0.9, prerequisites known).
+Learning a skill with an unknown prerequisite is slower (p_transit × 0.3). Sessions are 20
+questions a day, 3 minutes apart; forgetting acts between them.
+
+Usage: ``python bench/adaptive.py [--quick] [--seed N]``; ``--setup-pybkt`` creates the pyBKT venv
+(.venv-pybkt: pyBKT, numpy<2.4, scikit-learn<1.8). The last line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from quizengine.core.mastery import (  # noqa: E402
+    PREREQUISITES,
+    SKILLS,
+    BKTParams,
+    EloRating,
+    Item,
+    SkillState,
+    bkt_update,
+    choose_next,
+    elo_update,
+    fit_bkt,
+    observe,
+    predict_correct,
+    predict_item,
+)
+
+PYBKT_VENV = ROOT / ".venv-pybkt"
+PYBKT_PYTHON = PYBKT_VENV / "bin" / "python"
+T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+SESSION, MINUTES = 20, 3.0
+THRESHOLD, PREREQ_FACTOR, RECENT = 0.95, 0.3, 3
+S = len(SKILLS)
+INDEX = {s: i for i, s in enumerate(SKILLS)}
+PRE_IDX = [np.array([INDEX[p] for p in PREREQUISITES[s]], dtype=int) for s in SKILLS]
+
+
+def _sigmoid(x: np.ndarray | float) -> np.ndarray | float:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _logit(p: np.ndarray | float) -> np.ndarray | float:
+    return np.log(p / (1.0 - p))
+
+
+@dataclass
+class World:
+    """Hidden truth: per-skill parameters as arrays, items with their true difficulty."""
+
+    p_init: np.ndarray
+    p_transit: np.ndarray
+    guess: np.ndarray
+    slip: np.ndarray
+    forget: np.ndarray
+    items: list[Item]  # ratings here are the *true* offsets
+    source: str
+    skill_idx: list[np.ndarray] = field(default_factory=list)
+    by_skill: list[list[int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.skill_idx = [np.array([INDEX[s] for s in it.skills]) for it in self.items]
+        self.by_skill = [[k for k, it in enumerate(self.items) if s in it.skills] for s in SKILLS]
+
+
+def load_catalogue(rng: np.random.Generator) -> tuple[list[tuple[str, tuple[str, ...], int]], str]:
+    """Templates of question_bank/ when load_bank exists and covers every skill, else synthetic."""
+    try:
+        from quizengine.core.questions import load_bank  # type: ignore[attr-defined]
+    except ImportError:
+        load_bank = None
+    if load_bank is not None:
+        try:
+            bank = load_bank(ROOT / "question_bank")
+            rows = [(t.id, tuple(t.skills), int(t.difficulty)) for t in bank.values()
+                    if t.skills and set(t.skills) <= set(SKILLS)]
+            if {s for r in rows for s in r[1]} == set(SKILLS):
+                return rows, f"question_bank ({len(rows)} templates)"
+            why = "question_bank does not cover every skill"
+        except Exception as exc:  # noqa: BLE001 - a bench reports why it fell back, then goes on
+            why = f"load_bank failed: {exc}"
+    else:
+        why = "quizengine.core.questions.load_bank does not exist yet"
+    rows = [(f"{s}-d{d}-{k}", (s,), d) for s in SKILLS for d in (1, 2, 3) for k in (1, 2)]
+    return rows, f"synthetic (6 items per skill, difficulty 1..3; {why})"
+
+
+def make_world(rng: np.random.Generator) -> World:
+    rows, source = load_catalogue(rng)
+    items = [Item(tid, sk, d, rating=(d - 2) * 0.6 + float(rng.normal(0, 0.25)))
+             for tid, sk, d in rows]
+    return World(
+        p_init=rng.uniform(0.05, 0.3, S), p_transit=rng.uniform(0.08, 0.3, S),
+        guess=rng.uniform(0.05, 0.25, S), slip=rng.uniform(0.03, 0.15, S),
+        forget=rng.uniform(0.001, 0.006, S), items=items, source=source,
+    )  # fmt: skip
+
+
+class SimLearner:
+    """One learner's hidden knowledge, answering and learning by the world's BKT process."""
+
+    def __init__(self, world: World, rng: np.random.Generator) -> None:
+        self.w, self.rng = world, rng
+        self.known = rng.random(S) < world.p_init
+        self.clock = 0.0
+
+    def advance(self, day: float) -> None:
+        """Forgetting: a skill's knowledge is redrawn at p_init with hazard ``forget`` per day."""
+        dt = day - self.clock
+        if dt > 0:
+            hit = self.rng.random(S) < 1.0 - (1.0 - self.w.forget) ** dt
+            self.known[hit] = self.rng.random(int(hit.sum())) < self.w.p_init[hit]
+            self.clock = day
+
+    def answer(self, k: int) -> float:
+        """Score 0/1 on item k (every skill must come through), then maybe learn each skill."""
+        w, idx = self.w, self.w.skill_idx[k]
+        delta = w.items[k].rating or 0.0
+        right = _sigmoid(_logit(1.0 - w.slip[idx]) - delta)
+        wrong = _sigmoid(_logit(w.guess[idx]) - delta)
+        p = np.where(self.known[idx], right, wrong)
+        score = float(np.all(self.rng.random(len(idx)) < p))
+        for s in idx:
+            if not self.known[s]:
+                ready = bool(np.all(self.known[PRE_IDX[s]]))
+                learn = w.p_transit[s] * (1.0 if ready else PREREQ_FACTOR)
+                self.known[s] = self.rng.random() < learn
+        return score
+
+
+def fixed_quota(w: World, share: float = 0.9) -> int:
+    """The smallest per-skill quota enough for ``share`` of learners on the average skill."""
+    for n in range(1, 200):
+        if np.mean(1.0 - (1.0 - w.p_init) * (1.0 - w.p_transit) ** n) >= share:
+            return n
+    return 200
+
+
+def day_of(q: int) -> float:
+    return q // SESSION + (q % SESSION) * MINUTES / 1440.0
+
+
+# --- calibration and AUC ------------------------------------------------------------------------
+
+def syllabus_log(w: World, learners: int, quota: int, seed: int) -> list[list[tuple[int, float]]]:
+    """Per learner, (item, score) in time order: one pass through the syllabus, quota per skill."""
+    logs = []
+    for i in range(learners):
+        rng = np.random.default_rng([seed, 1, i])
+        sim, log = SimLearner(w, rng), []
+        for q in range(S * quota):
+            sim.advance(day_of(q))
+            pool = w.by_skill[q // quota]
+            k = pool[(q % quota) % len(pool)]
+            log.append((k, sim.answer(k)))
+        logs.append(log)
+    return logs
+
+
+def fit_model(w: World, logs: list[list[tuple[int, float]]], seed: int):
+    """EM per skill on the score sequences, then Elo item ratings replayed over the same log."""
+    seqs: dict[str, list[list[float]]] = {s: [] for s in SKILLS}
+    for log in logs:
+        per: dict[str, list[float]] = {}
+        for k, score in log:
+            for s in w.items[k].skills:
+                per.setdefault(s, []).append(score)
+        for s, seq in per.items():
+            seqs[s].append(seq)
+    params = fit_bkt(seqs, seed=seed)
+    ratings = [EloRating() for _ in w.items]
+    for log in logs:
+        p_l = {s: params[s].p_init for s in SKILLS}
+        for k, score in log:
+            item = Item(w.items[k].template_id, w.items[k].skills, rating=ratings[k].value)
+            expected = predict_item(item, p_l, params=params)
+            ratings[k] = elo_update(EloRating(), ratings[k], score, expected=expected,
+                                    update_learner=False).item
+            for s in item.skills:
+                p_l[s] = bkt_update(p_l[s], score, params[s], item.offset())
+    items = [Item(it.template_id, it.skills, it.difficulty, rating=r.value)
+             for it, r in zip(w.items, ratings, strict=True)]
+    return params, items
+
+
+def predictions(logs, items: list[Item], params: dict[str, BKTParams], use_offsets: bool):
+    """P(correct) before each (answer, skill) row of held-out logs, and the outcomes."""
+    pred, outcome = [], []
+    for log in logs:
+        p_l = {s: params[s].p_init for s in SKILLS}
+        for k, score in log:
+            offset = items[k].offset() if use_offsets else 0.0
+            for s in items[k].skills:
+                pred.append(predict_correct(p_l[s], params[s], offset))
+                outcome.append(score)
+                p_l[s] = bkt_update(p_l[s], score, params[s], offset)
+    return np.asarray(pred), np.asarray(outcome)
+
+
+def auc(y: np.ndarray, p: np.ndarray) -> float:
+    """Area under the ROC curve (Mann-Whitney, ties counted half)."""
+    order = np.argsort(p, kind="mergesort")
+    ranks = np.empty(len(p))
+    ranks[order] = np.arange(1, len(p) + 1)
+    _, inv, counts = np.unique(p, return_inverse=True, return_counts=True)
+    ranks = (np.bincount(inv, weights=ranks) / counts)[inv]
+    pos = y >= 0.5
+    n1, n0 = pos.sum(), (~pos).sum()
+    return float((ranks[pos].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+
+
+PYBKT_WORKER = """
+import json, sys
+import pandas as pd
+from pyBKT.models import Model
+train, test = pd.read_csv(sys.argv[1]), pd.read_csv(sys.argv[2])
+model = Model(seed=int(sys.argv[4]), num_fits=5)
+model.fit(data=train)
+out = model.predict(data=test).sort_values("row")
+json.dump({"pred": out["correct_predictions"].tolist(), "correct": out["correct"].tolist()},
+          open(sys.argv[3], "w"))
+"""
+
+
+def _csv(path: Path, w: World, logs, first_user: int) -> None:
+    lines, order = ["row,order_id,user_id,skill_name,correct"], 0
+    for u, log in enumerate(logs):
+        for k, score in log:
+            for s in w.items[k].skills:
+                lines.append(f"{order},{order},u{first_user + u},{s},{int(score)}")
+                order += 1
+    path.write_text("\n".join(lines) + "\n")
+
+
+def pybkt_auc(w: World, train, test, seed: int) -> tuple[float | None, str]:
+    """pyBKT fitted on the training log, AUC on the test log; None and why when unavailable."""
+    if not PYBKT_PYTHON.exists():
+        return None, f"skipped: no {PYBKT_VENV} (create it: python bench/adaptive.py --setup-pybkt)"
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        _csv(d / "train.csv", w, train, 0)
+        _csv(d / "test.csv", w, test, len(train))
+        cmd = [str(PYBKT_PYTHON), "-c", PYBKT_WORKER, str(d / "train.csv"), str(d / "test.csv"),
+               str(d / "out.json"), str(seed)]
+        run = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+        if run.returncode != 0:
+            return None, f"skipped: pyBKT failed: {run.stderr.strip().splitlines()[-1:]}"
+        got = json.loads((d / "out.json").read_text())
+    return auc(np.asarray(got["correct"], float), np.asarray(got["pred"], float)), "ok"
+
+
+# --- policies -------------------------------------------------------------------------------------
+
+@dataclass
+class Outcome:
+    questions: int
+    censored: bool
+    declared: int
+    false_declared: int
+    latency_ns: list[int]
+
+
+Policy = Callable[[int, dict[str, SkillState], datetime, deque[str], np.random.Generator], int]
+
+
+def adaptive_policy(items: list[Item], params) -> Policy:
+    index = {it.template_id: k for k, it in enumerate(items)}
+
+    def pick(q, states, now, recent, rng):
+        choice = choose_next(states, items, now=now, rng=rng, recent=recent, params=params,
+                             threshold=THRESHOLD)
+        return index[choice.template_id] if choice else int(rng.integers(len(items)))
+
+    return pick
+
+
+def fixed_policy(w: World, quota: int) -> Policy:
+    def pick(q, states, now, recent, rng):
+        pool = w.by_skill[(q // quota) % S]
+        return pool[(q % quota) % len(pool)]
+
+    return pick
+
+
+def random_policy(w: World) -> Policy:
+    return lambda q, states, now, recent, rng: int(rng.integers(len(w.items)))
+
+
+def run_learner(w: World, model_items, params, policy: Policy, i: int, cap: int, seed: int):
+    sim = SimLearner(w, np.random.default_rng([seed, 2, i]))
+    rng = np.random.default_rng([seed, 3, i])
+    states: dict[str, SkillState] = {}
+    recent: deque[str] = deque(maxlen=RECENT)
+    out = Outcome(0, False, 0, 0, [])
+    for q in range(cap):
+        if sim.known.all():
+            out.questions = q
+            return out
+        sim.advance(day_of(q))
+        now = T0 + timedelta(days=day_of(q))
+        t0 = time.perf_counter_ns()
+        k = policy(q, states, now, recent, rng)
+        t1 = time.perf_counter_ns()
+        score = sim.answer(k)
+        t2 = time.perf_counter_ns()
+        item = model_items[k]
+        for s in item.skills:
+            before = states.get(s, SkillState(s, params[s].p_init))
+            after = observe(before, score, now=now, params=params[s], offset=item.offset())
+            states[s] = after
+            if before.mastery < THRESHOLD <= after.mastery:
+                out.declared += 1
+                out.false_declared += int(not sim.known[INDEX[s]])
+        out.latency_ns.append(t1 - t0 + time.perf_counter_ns() - t2)
+        recent.append(item.template_id)
+    out.questions, out.censored = cap, not sim.known.all()
+    return out
+
+
+def run_policy(name, w, items, params, policy, learners, cap, seed):
+    outs = [run_learner(w, items, params, policy, i, cap, seed) for i in range(learners)]
+    q = np.array([o.questions for o in outs])
+    declared = sum(o.declared for o in outs)
+    false = sum(o.false_declared for o in outs) / max(declared, 1)
+    cens = sum(o.censored for o in outs)
+    print(f"  {name:<9} questions mean {q.mean():7.1f}  median {np.median(q):6.0f}  "
+          f"censored {cens:3d}/{learners}  false mastery {false:6.1%} ({declared} declared)")
+    return q.mean(), false, cens, [ns for o in outs for ns in o.latency_ns]
+
+
+def setup_pybkt() -> None:
+    subprocess.run([sys.executable, "-m", "venv", str(PYBKT_VENV)], check=True)
+    subprocess.run([str(PYBKT_PYTHON), "-m", "pip", "install", "-q", "pyBKT", "numpy<2.4",
+                    "scikit-learn<1.8"], check=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="a smaller run, under a minute")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--setup-pybkt", action="store_true", help="create .venv-pybkt and exit")
+    args = ap.parse_args()
+    if args.setup_pybkt:
+        setup_pybkt()
+        return
+    n_train, n_test, learners, cap = (300, 200, 60, 2000) if args.quick else (1000, 500, 300, 4000)
+    started = time.perf_counter()
+    w = make_world(np.random.default_rng([args.seed, 0]))
+    quota = fixed_quota(w)
+    print(f"catalogue: {w.source}")
+    print(f"learners: train {n_train}, test {n_test}, per policy {learners}; fixed quota N={quota}")
+    train = syllabus_log(w, n_train, quota, args.seed)
+    test = syllabus_log(w, n_test, quota, args.seed + 10_000)
+    params, items = fit_model(w, train, args.seed)
+    err = np.mean([abs(params[s].p_transit - w.p_transit[INDEX[s]]) for s in SKILLS])
+    print(f"EM fit: mean |p_transit error| {err:.3f}")
+    ours = auc(*predictions(test, items, params, True)[::-1])
+    plain = auc(*predictions(test, items, params, False)[::-1])
+    theirs, status = pybkt_auc(w, train, test, args.seed)
+    shown = f"{theirs:.4f}" if theirs is not None else status
+    print(f"AUC next answer: ours (BKT+Elo) {ours:.4f}  ours (BKT only) {plain:.4f}  pyBKT {shown}")
+    print("policies (questions until every skill is truly known):")
+    runs = {
+        "adaptive": adaptive_policy(items, params),
+        "fixed": fixed_policy(w, quota),
+        "random": random_policy(w),
+    }
+    res = {n: run_policy(n, w, items, params, p, learners, cap, args.seed) for n, p in runs.items()}
+    lat = np.asarray(res["adaptive"][3]) / 1e6
+    p50, p99 = float(np.percentile(lat, 50)), float(np.percentile(lat, 99))
+    fewer = 1.0 - res["adaptive"][0] / res["fixed"][0]
+    print(f"adaptive vs fixed: {fewer:.1%} fewer questions; update+select p50 {p50:.3f} ms, "
+          f"p99 {p99:.3f} ms; {time.perf_counter() - started:.1f} s")
+    print(json.dumps({
+        "adaptive_items": round(res["adaptive"][0], 1), "fixed_items": round(res["fixed"][0], 1),
+        "random_items": round(res["random"][0], 1), "fewer_than_fixed": round(fewer, 3),
+        "false_mastery": round(res["adaptive"][1], 4),
+        "false_mastery_fixed": round(res["fixed"][1], 4),
+        "false_mastery_random": round(res["random"][1], 4),
+        "censored": {n: r[2] for n, r in res.items()}, "cap": cap,
+        "auc": round(ours, 4), "auc_bkt_only": round(plain, 4),
+        "pybkt_auc": None if theirs is None else round(theirs, 4), "pybkt": status,
+        "update_select_ms_p50": round(p50, 4), "update_select_ms_p99": round(p99, 4),
+        "fixed_quota": quota, "catalogue": w.source.split(" ")[0], "quick": args.quick,
+        "seed": args.seed,
+    }))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,199 @@
+"""Template text -> HTML: sandboxed Jinja2 placeholders, then Markdown with the maths protected.
+
+Values print as LaTeX by default (``{{ f }}`` inside ``\\( \\)``). The Jinja sandbox here refuses
+every attribute access and method call on values, and caps ``**`` and string repetition, so a
+template cannot reach Python or burn the CPU. Maths (``\\(..\\)``, ``\\[..\\]``, ``$..$``,
+``$$..$$``) is cut out before Markdown sees it and put back as ``\\(..\\)``/``\\[..\\]`` for
+KaTeX's auto-render, so ``a_1 * b_2`` inside maths never turns into emphasis.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from typing import Any
+
+import sympy as sp
+from jinja2 import StrictUndefined, TemplateError as JinjaError
+from jinja2.runtime import LoopContext
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from markdown_it import MarkdownIt
+
+from quizengine.core.errors import TemplateError
+from quizengine.core.parsing import Parsed
+
+__all__ = ["TextRenderer", "latex_of", "shape_of", "text_of"]
+
+_MATH = re.compile(
+    r"\\\[(?P<d1>.+?)\\\]|\$\$(?P<d2>.+?)\$\$|\\\((?P<i1>.+?)\\\)|(?<![\\$\w])\$(?P<i2>[^$\n]+?)\$",
+    re.S,
+)
+_TOKEN = "QEZ{kind}{n}ZQE"
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+
+
+def shape_of(value: Any) -> str:
+    """The parser's shape name for a SymPy value (used to print it back)."""
+    if isinstance(value, sp.MatrixBase):
+        return "vector" if value.rows == 1 else "matrix"
+    if isinstance(value, sp.Equality):
+        return "equation"
+    if isinstance(value, sp.Rel | sp.And):
+        return "inequality"
+    if isinstance(value, sp.Set):
+        return "set"
+    return "expression"
+
+
+@lru_cache(maxsize=8192)
+def _latex_cached(value: Any) -> str:
+    return Parsed(value, shape_of(value)).latex
+
+
+@lru_cache(maxsize=8192)
+def _text_cached(value: Any) -> str:
+    return Parsed(value, shape_of(value)).text
+
+
+def latex_of(value: Any) -> str:
+    """LaTeX of a value; strings and Python numbers are printed as they are."""
+    if isinstance(value, sp.Basic | sp.MatrixBase):
+        return _latex_cached(value)
+    return str(value)
+
+
+def text_of(value: Any) -> str:
+    """Plain typed form of a value (``2*x*cos(x^2)``), as a student would type it."""
+    if isinstance(value, sp.Basic | sp.MatrixBase):
+        return _text_cached(value)
+    return str(value)
+
+
+def _num(value: Any, digits: int = 3) -> str:
+    number = sp.N(value, max(1, min(int(digits), 15)))
+    return f"{float(number):.{max(1, min(int(digits), 15))}g}"
+
+
+def _signed(value: Any) -> str:
+    text = latex_of(value)
+    return f"- {text[1:].lstrip()}" if text.startswith("-") else f"+ {text}"
+
+
+class _Sandbox(SandboxedEnvironment):
+    """No attribute access on values (only Jinja's loop helper), bounded ``**`` and ``*``."""
+
+    intercepted_binops = frozenset({"**", "*"})
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        return isinstance(obj, LoopContext) and super().is_safe_attribute(obj, attr, value)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**":
+            if abs(_as_number(right)) > 64 or abs(_as_number(left)) > 10**6:
+                raise SecurityError("powers in templates are limited")
+            return left**right
+        if isinstance(left, str) or isinstance(right, str):
+            raise SecurityError("repeating strings is not allowed in templates")
+        return left * right
+
+
+def _as_number(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError) as exc:
+        raise SecurityError("powers need numbers") from exc
+
+
+_ENV = _Sandbox(undefined=StrictUndefined, autoescape=False, finalize=latex_of,
+                keep_trailing_newline=False, trim_blocks=False)
+
+
+@lru_cache(maxsize=4096)
+def _compile(source: str) -> Any:
+    return _ENV.from_string(source)
+
+
+class TextRenderer:
+    """Renders the text fields of one variant; figures are handed in as ready HTML."""
+
+    def __init__(self, owner: str, values: Mapping[str, Any], figures: Mapping[str, str],
+                 answers: Mapping[str, Any] | None = None) -> None:
+        self.owner, self.values, self.figures = owner, values, figures
+        self.answers = {k: _AsLatex(v) for k, v in (answers or {}).items()}
+
+    @staticmethod
+    def check_syntax(owner: str, where: str, source: str) -> None:
+        """Compile once so a Jinja syntax error fails at load time with the field named."""
+        try:
+            _compile(source)
+        except JinjaError as exc:
+            raise TemplateError(f"{owner}: {where}: template syntax: {exc}") from exc
+
+    def markdown(self, source: str, where: str) -> str:
+        """Jinja, then Markdown (block) with maths and figures protected."""
+        pending: dict[str, str] = {}
+        text = self._jinja(source, where, pending, code_text=True)
+        return self._markdown(text, pending, inline=False)
+
+    def inline(self, source: str, where: str) -> str:
+        """Like :meth:`markdown` for one line (option labels): no surrounding ``<p>``."""
+        pending: dict[str, str] = {}
+        text = self._jinja(source, where, pending, code_text=True)
+        return self._markdown(text, pending, inline=True)
+
+    def plain(self, source: str, where: str) -> str:
+        """Jinja only: for alt text and feedback (maths stays as written)."""
+        return self._jinja(source, where, {}, code_text=False)
+
+    def _jinja(self, source: str, where: str, pending: dict[str, str], *, code_text: bool) -> str:
+        def plot(plot_id: str) -> str:
+            if plot_id not in self.figures:
+                raise TemplateError(f"{self.owner}: {where}: no plot with id '{plot_id}'")
+            token = _TOKEN.format(kind="PLOT", n=len(pending))
+            pending[token] = self.figures[plot_id]
+            return token
+
+        helpers: dict[str, Callable[..., Any] | Any] = {
+            "latex": latex_of, "num": _num, "signed": _signed, "plot": plot, "answers": self.answers,
+            "text": (lambda v: f"`{text_of(v)}`") if code_text else text_of,
+        }
+        try:
+            return str(_compile(source).render({**self.values, **helpers}))
+        except TemplateError:
+            raise
+        except (JinjaError, TypeError, ValueError, ArithmeticError) as exc:
+            raise TemplateError(f"{self.owner}: {where}: {type(exc).__name__}: {exc}") from exc
+
+    @staticmethod
+    def _markdown(text: str, pending: dict[str, str], *, inline: bool) -> str:
+        maths: dict[str, str] = {}
+
+        def cut(match: re.Match[str]) -> str:
+            token = _TOKEN.format(kind="MATH", n=len(maths))
+            display = match["d1"] is not None or match["d2"] is not None
+            body = next(g for g in (match["d1"], match["d2"], match["i1"], match["i2"]) if g is not None)
+            escaped = html.escape(body, quote=False)
+            maths[token] = f"\\[{escaped}\\]" if display else f"\\({escaped}\\)"
+            return token
+
+        protected = _MATH.sub(cut, text)
+        out = _MARKDOWN.renderInline(protected) if inline else _MARKDOWN.render(protected)
+        for token, figure in pending.items():
+            out = out.replace(f"<p>{token}</p>", figure).replace(token, figure)
+        for token, math in maths.items():
+            out = out.replace(token, math)
+        return out.strip()
+
+
+class _AsLatex:
+    """A value that prints as its LaTeX (for ``answers.a`` without attribute access)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __str__(self) -> str:
+        return latex_of(self.value)

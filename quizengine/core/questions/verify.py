@@ -1,0 +1,158 @@
+"""Independent checks of expected answers by central finite differences (plain floats).
+
+A template's algebra could be wrong in a way its own self-tests repeat (the answer and the test
+both come from the same expression). Here the expected answer of a part is compared with a
+numerical derivative of the declared function (``[parts.verify]``), computed without SymPy's
+``diff``. When a part declares nothing but its answer is a direct ``diff``/``gradient``/
+``jacobian``/``hessian`` call, the matching check is inferred.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from quizengine.core.questions.expressions import evaluate_expression, split_arguments
+from quizengine.core.questions.numeric import NotNumeric, evaluate
+from quizengine.core.questions.schema import PartSpec, TemplateSpec, VerifySpec
+
+__all__ = ["infer_verify", "verify_part"]
+
+POINTS = 6
+MIN_POINTS = 3
+REL_TOL = 1e-4
+_CALL = re.compile(r"^\s*(diff|gradient|jacobian|hessian)\s*\((.*)\)\s*$", re.S)
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+def infer_verify(spec: TemplateSpec, part: PartSpec) -> VerifySpec | None:
+    """The declared check, or one inferred from ``answer = "diff(f, x)"`` (directly or via a name)."""
+    if part.verify is not None or part.answer is None:
+        return part.verify
+    derived = dict(spec.derived)
+    text = part.answer.strip()
+    if _NAME.match(text) and text in derived:
+        text = derived[text]
+    match = _CALL.match(text)
+    if not match:
+        return None
+    args = split_arguments(match.group(2))
+    if len(args) != 2:
+        return None
+    name, (of, wrt) = match.group(1), args
+    if name == "diff":
+        return VerifySpec(kind="derivative", of=of, wrt=(wrt,)) if _NAME.match(wrt) else None
+    names = [w.strip() for w in wrt.strip().removeprefix("[").removesuffix("]").split(",")]
+    if not wrt.strip().startswith("[") or not all(_NAME.match(n) for n in names):
+        return None
+    return VerifySpec(kind=name, of=of, wrt=tuple(names))
+
+
+def verify_part(check: VerifySpec, expected: Any, values: dict[str, Any], *, owner: str,
+                where: str, seed: int) -> str | None:
+    """``None`` when the expected answer agrees with finite differences, else what is wrong."""
+    function = evaluate_expression(check.of, values, owner=owner, where=f"{where}.verify.of")
+    symbols = tuple(sp.Symbol(n) for n in check.wrt)
+    points = _points(check, values, owner, where, seed)
+    try:
+        reference = _ESTIMATORS[check.kind](function, symbols, points)
+        target = _expected_at(expected, symbols, points, check.at is not None)
+    except NotNumeric as exc:
+        return f"cannot verify numerically: {exc}"
+    if reference.shape != target.shape:
+        return f"verify {check.kind}: the expected answer has shape {target.shape[1:]}, expected {reference.shape[1:]}"
+    rest = tuple(range(1, reference.ndim))
+    ok = np.all(np.isfinite(reference) & np.isfinite(target), axis=rest)
+    needed = 1 if check.at is not None else MIN_POINTS
+    if ok.sum() < needed:
+        return f"verify {check.kind}: too few points where both sides are defined ({int(ok.sum())})"
+    tolerance = REL_TOL * (np.abs(reference) + np.abs(target)) + 1e-6
+    with np.errstate(invalid="ignore"):
+        wrong = ok & ~np.all(np.abs(reference - target) <= tolerance, axis=rest)
+    if np.any(wrong):
+        k = int(np.argmax(wrong))
+        point = {str(s): round(float(points[s][k]), 4) for s in symbols}
+        return f"verify {check.kind} of {check.of}: the expected answer disagrees with finite differences at {point}"
+    return None
+
+
+def _points(check: VerifySpec, values: dict[str, Any], owner: str, where: str, seed: int) -> dict[sp.Symbol, Any]:
+    if check.at is not None:
+        out = {}
+        for name, text in check.at:
+            value = evaluate_expression(text, values, owner=owner, where=f"{where}.verify.at.{name}")
+            out[sp.Symbol(name)] = np.atleast_1d(evaluate(value, {})).astype(float)
+        return out
+    domain = dict(check.domain or ())
+    digest = hashlib.sha256(f"{owner}:{where}:{seed}:verify".encode()).digest()
+    rng = np.random.default_rng(int.from_bytes(digest[:8], "big"))
+    return {sp.Symbol(n): rng.uniform(*domain.get(n, (-2.0, 2.0)), POINTS) for n in check.wrt}
+
+
+def _expected_at(expected: Any, symbols: tuple[sp.Symbol, ...], points: dict[sp.Symbol, Any],
+                 constant: bool) -> np.ndarray:
+    count = len(next(iter(points.values())))
+    items = list(expected) if isinstance(expected, sp.MatrixBase) else [expected]
+    shape = expected.shape if isinstance(expected, sp.MatrixBase) else ()
+    env = {s: points[s] for s in symbols}
+    columns = [np.broadcast_to(evaluate(item, env), (count,)) for item in items]
+    return np.stack(columns, axis=-1).reshape((count, *shape))
+
+
+def _eval(function: Any, symbols: tuple[sp.Symbol, ...], at: dict[sp.Symbol, Any]) -> np.ndarray:
+    count = len(next(iter(at.values())))
+    items = list(function) if isinstance(function, sp.MatrixBase) else [function]
+    return np.stack([np.broadcast_to(evaluate(item, at), (count,)) for item in items], axis=-1)
+
+
+def _shifted(points: dict[sp.Symbol, Any], steps: dict[sp.Symbol, Any]) -> dict[sp.Symbol, Any]:
+    return {s: points[s] + steps.get(s, 0.0) for s in points}
+
+
+def _firsts(function: Any, symbols: tuple[sp.Symbol, ...], points: dict[sp.Symbol, Any]) -> np.ndarray:
+    """(count, m functions, n variables) central differences."""
+    columns = []
+    for s in symbols:
+        h = 1e-5 * np.maximum(1.0, np.abs(points[s]))
+        up, down = _eval(function, symbols, _shifted(points, {s: h})), _eval(function, symbols, _shifted(points, {s: -h}))
+        columns.append((up - down) / (2 * h)[:, None])
+    return np.stack(columns, axis=-1)
+
+
+def _derivative(function: Any, symbols: tuple[sp.Symbol, ...], points: dict[sp.Symbol, Any]) -> np.ndarray:
+    return _firsts(function, symbols, points)[:, 0, 0]
+
+
+def _gradient(function: Any, symbols: tuple[sp.Symbol, ...], points: dict[sp.Symbol, Any]) -> np.ndarray:
+    return _firsts(function, symbols, points)[:, 0, :][:, None, :]
+
+
+def _jacobian(function: Any, symbols: tuple[sp.Symbol, ...], points: dict[sp.Symbol, Any]) -> np.ndarray:
+    return _firsts(function, symbols, points)
+
+
+def _hessian(function: Any, symbols: tuple[sp.Symbol, ...], points: dict[sp.Symbol, Any]) -> np.ndarray:
+    """Second differences: f(x+hi+hj) - f(x+hi-hj) - f(x-hi+hj) + f(x-hi-hj) over 4 hi hj."""
+    n = len(symbols)
+    count = len(points[symbols[0]])
+    out = np.empty((count, n, n))
+    steps = {s: 1e-3 * np.maximum(1.0, np.abs(points[s])) for s in symbols}
+    for i, a in enumerate(symbols):
+        for j, b in enumerate(symbols[i:], start=i):
+            total = np.zeros(count)
+            for sa, sb, sign in ((1, 1, 1), (1, -1, -1), (-1, 1, -1), (-1, -1, 1)):
+                shift: dict[sp.Symbol, Any] = {a: sa * steps[a]}
+                shift[b] = shift.get(b, 0.0) + sb * steps[b]
+                total = total + sign * _eval(function, symbols, _shifted(points, shift))[:, 0]
+            out[:, i, j] = out[:, j, i] = total / (4 * steps[a] * steps[b])
+    return out
+
+
+_ESTIMATORS: dict[str, Callable[[Any, tuple[sp.Symbol, ...], dict[sp.Symbol, Any]], np.ndarray]] = {
+    "derivative": _derivative, "gradient": _gradient, "jacobian": _jacobian, "hessian": _hessian,
+}

@@ -1,0 +1,150 @@
+"""Quiz attempts: start one with fresh variants, show its questions, finish it, list history."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from quizengine.db.base import utcnow
+from quizengine.db.models import Attempt, QuestionInstance, Quiz, Submission
+from quizengine.services import catalog, variants
+from quizengine.services.errors import ConflictError, NotFoundError
+from quizengine.services.submissions import SubmissionView, latest_submission, view_submission
+
+
+def start_attempt(
+    session: Session, *, user_id: int, quiz_id: str, secret: str, now: datetime | None = None
+) -> Attempt:
+    """Open a new attempt with ``questions_per_attempt`` fresh variants of the quiz's templates."""
+    now = now or utcnow()
+    quiz = catalog.get_quiz(session, quiz_id)
+    _check_may_start(session, quiz, user_id=user_id, now=now)
+    templates = catalog.active_templates(session, quiz_id)
+    if not templates:
+        raise ConflictError("This quiz has no questions yet.")
+    attempt = Attempt(user_id=user_id, quiz_id=quiz_id, mode="quiz", started_at=now)
+    session.add(attempt)
+    session.flush()
+    order = list(templates)
+    random.Random(variants.derive_seed(secret, attempt.id, "order")).shuffle(order)
+    for slot in range(quiz.questions_per_attempt):
+        template = order[slot % len(order)]
+        add_question(session, attempt=attempt, slot=slot, template_id=template.id,
+                     version=template.current_version, secret=secret)
+    attempt.max_score = float(quiz.questions_per_attempt)
+    return attempt
+
+
+def add_question(
+    session: Session, *, attempt: Attempt, slot: int, template_id: str, version: int, secret: str
+) -> QuestionInstance:
+    """Serve one variant in ``attempt`` at ``slot``, its seed derived from the server secret."""
+    seed = variants.derive_seed(secret, attempt.id, slot)
+    instance = QuestionInstance(attempt_id=attempt.id, slot=slot, template_id=template_id,
+                                version=version, seed=seed)
+    instance.option_order = variants.option_order(variants.variant_of(session, instance,
+                                                                      plots=False))
+    session.add(instance)
+    session.flush()
+    return instance
+
+
+def _check_may_start(session: Session, quiz: Quiz, *, user_id: int, now: datetime) -> None:
+    if quiz.opens_at and now < quiz.opens_at:
+        raise ConflictError(f"This quiz opens on {quiz.opens_at:%Y-%m-%d %H:%M} UTC.")
+    if quiz.closes_at and now >= quiz.closes_at:
+        raise ConflictError("This quiz is closed.")
+    if quiz.attempts_allowed is not None:
+        used = session.scalar(select(func.count()).where(
+            Attempt.user_id == user_id, Attempt.quiz_id == quiz.id, Attempt.mode == "quiz"))
+        if (used or 0) >= quiz.attempts_allowed:
+            raise ConflictError(f"You have used all {quiz.attempts_allowed} attempts.")
+
+
+def get_attempt(session: Session, *, attempt_id: int, user_id: int) -> Attempt:
+    """The attempt if it belongs to ``user_id`` (others' attempts look missing, never forbidden)."""
+    attempt = session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != user_id:
+        raise NotFoundError(f"no attempt {attempt_id}")
+    return attempt
+
+
+def get_question(session: Session, *, question_id: int, user_id: int) -> QuestionInstance:
+    instance = session.get(QuestionInstance, question_id)
+    if instance is None or instance.attempt.user_id != user_id:
+        raise NotFoundError(f"no question {question_id}")
+    return instance
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """A question as its student may see it now: the public variant, plus the last submission,
+    the solution and the expected answers only when the quiz settings allow."""
+
+    question_id: int
+    slot: int
+    public: dict[str, Any]
+    last: SubmissionView | None
+    feedback_visible: bool
+    solution_html: str | None
+    expected_latex: dict[str, str] | None
+    is_open: bool
+
+
+def view_question(session: Session, instance: QuestionInstance) -> QuestionView:
+    variant = variants.variant_of(session, instance)
+    last = latest_submission(session, instance.id)
+    shown = variants.visibility(instance.attempt, submitted=last is not None)
+    return QuestionView(
+        question_id=instance.id,
+        slot=instance.slot,
+        public=variant.public_dict(),
+        last=view_submission(last) if last else None,
+        feedback_visible=shown.feedback,
+        solution_html=variant.solution_html if shown.solution else None,
+        expected_latex={p.part_id: p.expected_latex for p in variant.parts}
+        if shown.solution else None,
+        is_open=instance.attempt.finished_at is None,
+    )
+
+
+def view_attempt(session: Session, attempt: Attempt) -> list[QuestionView]:
+    return [view_question(session, instance) for instance in attempt.questions]
+
+
+def finish_attempt(
+    session: Session, *, attempt_id: int, user_id: int, now: datetime | None = None
+) -> Attempt:
+    """Close the attempt and score it: each question counts its latest submission (0..1).
+
+    Finishing twice returns the first result.
+    """
+    attempt = get_attempt(session, attempt_id=attempt_id, user_id=user_id)
+    if attempt.finished_at is not None:
+        return attempt
+    total = 0.0
+    for instance in attempt.questions:
+        last = latest_submission(session, instance.id)
+        total += last.score if last else 0.0
+    attempt.score = round(total, 6)
+    attempt.max_score = float(len(attempt.questions))
+    attempt.finished_at = now or utcnow()
+    return attempt
+
+
+def history(session: Session, *, user_id: int, quiz_id: str | None = None) -> list[Attempt]:
+    """The user's quiz attempts, newest first."""
+    query = select(Attempt).where(Attempt.user_id == user_id, Attempt.mode == "quiz")
+    if quiz_id is not None:
+        query = query.where(Attempt.quiz_id == quiz_id)
+    return list(session.scalars(query.order_by(Attempt.id.desc())))
+
+
+def recent_activity(session: Session, *, user_id: int, limit: int = 10) -> list[Submission]:
+    return list(session.scalars(select(Submission).where(Submission.user_id == user_id)
+                                .order_by(Submission.id.desc()).limit(limit)))

@@ -1,0 +1,146 @@
+"""Accounts: create, authenticate (rate-limited), change role, deactivate, import from CSV.
+
+Login rate limit: failed logins are rows in ``login_failure`` keyed by ``username|address``; when a
+key has ``limit`` failures within ``window`` seconds, further logins for it are refused (429) until
+the oldest falls out of the window. A success clears the key. The counter lives in the database so
+that every gunicorn worker sees the same count.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from quizengine.db.base import utcnow
+from quizengine.db.models import ROLES, LoginFailure, User
+from quizengine.services import audit
+from quizengine.services.errors import AuthError, NotFoundError, RateLimited, ValidationFailed
+
+MIN_PASSWORD_LENGTH = 8
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Checked for unknown names, so that they cost as much time as known ones."""
+    return generate_password_hash("not a real password")
+
+
+def create_user(session: Session, *, username: str, password: str, role: str = "student") -> User:
+    """Add a user with a hashed password; raises ValidationFailed on bad or taken names."""
+    username = username.strip()
+    problems = _problems(session, username, password, role)
+    if problems:
+        raise ValidationFailed(problems[0], messages=problems)
+    user = User(username=username, password_hash=generate_password_hash(password), role=role)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _problems(session: Session, username: str, password: str, role: str) -> list[str]:
+    problems = []
+    if not username or len(username) > 80 or not username.replace("_", "").replace(".", "").replace(
+        "-", ""
+    ).isalnum():
+        problems.append("Usernames are 1-80 letters, digits, '.', '_' or '-'.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
+    if role not in ROLES:
+        problems.append(f"Role must be one of {', '.join(ROLES)}.")
+    if username and session.scalar(select(User.id).where(User.username == username)) is not None:
+        problems.append(f"The username {username!r} is taken.")
+    return problems
+
+
+def authenticate(
+    session: Session, *, username: str, password: str, address: str,
+    limit: tuple[int, int], now: datetime | None = None,
+) -> User:
+    """The active user with these credentials; raises RateLimited or AuthError otherwise."""
+    now = now or utcnow()
+    key = f"{username.strip().lower()}|{address}"
+    max_failures, window = limit
+    since = now - timedelta(seconds=window)
+    failures = session.scalar(
+        select(func.count()).where(LoginFailure.key == key, LoginFailure.created_at > since)
+    )
+    if failures is not None and failures >= max_failures:
+        raise RateLimited("Too many failed logins; wait a minute and try again.")
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    password_ok = check_password_hash(user.password_hash if user else _dummy_hash(), password)
+    if user is None or not password_ok or not user.is_active:
+        session.add(LoginFailure(key=key, created_at=now))
+        session.execute(delete(LoginFailure).where(LoginFailure.created_at <= since))
+        raise AuthError("Unknown username or wrong password.")
+    session.execute(delete(LoginFailure).where(LoginFailure.key == key))
+    return user
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFoundError(f"no user {user_id}")
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.role, User.username)))
+
+
+def set_role(session: Session, *, user_id: int, role: str, actor_id: int | None) -> User:
+    if role not in ROLES:
+        raise ValidationFailed(f"Role must be one of {', '.join(ROLES)}.")
+    user = get_user(session, user_id)
+    audit.record(session, user_id=actor_id, action="set_role", target_type="user",
+                 target_id=str(user_id), detail={"from": user.role, "to": role})
+    user.role = role
+    return user
+
+
+def set_active(session: Session, *, user_id: int, active: bool, actor_id: int | None) -> User:
+    user = get_user(session, user_id)
+    if not active and user_id == actor_id:
+        raise ValidationFailed("You cannot deactivate your own account.")
+    audit.record(session, user_id=actor_id, action="activate" if active else "deactivate",
+                 target_type="user", target_id=str(user_id))
+    user.is_active = active
+    return user
+
+
+@dataclass
+class ImportResult:
+    created: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def import_users_csv(session: Session, text: str, *, actor_id: int | None) -> ImportResult:
+    """Create users from ``username,password,role`` lines (a header line is allowed).
+
+    Each bad line is reported and skipped; the good ones are created.
+    """
+    result = ImportResult()
+    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if not row or (number == 1 and [c.strip().lower() for c in row[:1]] == ["username"]):
+            continue
+        if len(row) != 3:
+            result.errors.append(f"line {number}: expected username,password,role")
+            continue
+        username, password, role = (cell.strip() for cell in row)
+        try:
+            with session.begin_nested():
+                create_user(session, username=username, password=password, role=role or "student")
+        except ValidationFailed as error:
+            result.errors.append(f"line {number}: {error.message}")
+            continue
+        result.created.append(username)
+    if result.created:
+        audit.record(session, user_id=actor_id, action="import_users", target_type="user",
+                     target_id="csv", detail={"created": result.created})
+    return result

@@ -1,0 +1,135 @@
+"""Login, roles, CSRF, tokens, safe redirects and security headers.
+
+- Sessions: Flask-Login with a small ``SessionUser`` (models never import Flask).
+- API clients send ``Authorization: Bearer <token>`` (itsdangerous, expiring); such requests skip
+  CSRF. Browser JS calling the API with the session cookie must send ``X-CSRFToken``.
+- ``role_required(*roles)`` guards every view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, current_app, g, jsonify, redirect, request, url_for
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFProtect
+
+from quizengine.db.models import User
+from quizengine.services.tokens import read_token
+from quizengine.web.database import db_session
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+F = TypeVar("F", bound=Callable[..., Any])
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+       "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
+@dataclass(frozen=True)
+class SessionUser:
+    """What a request knows about its user (a plain value, detached from the database)."""
+
+    id: int
+    username: str
+    role: str
+    is_active: bool = True
+    is_authenticated: bool = True
+    is_anonymous: bool = False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @classmethod
+    def of(cls, user: User) -> SessionUser:
+        return cls(id=user.id, username=user.username, role=user.role, is_active=user.is_active)
+
+
+def init_app(app: Flask) -> None:
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    app.after_request(_security_headers)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> SessionUser | None:
+    user = db_session().get(User, int(user_id)) if user_id.isdigit() else None
+    return SessionUser.of(user) if user is not None and user.is_active else None
+
+
+@login_manager.request_loader
+def _load_user_from_token(req: Any) -> SessionUser | None:
+    header = req.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    user_id = read_token(current_app.config["SECRET_KEY"], header[7:].strip(),
+                         max_age=current_app.config["API_TOKEN_MAX_AGE_SECONDS"])
+    user = db_session().get(User, user_id) if user_id is not None else None
+    if user is None or not user.is_active:
+        return None
+    g.auth_by_token = True
+    return SessionUser.of(user)
+
+
+@login_manager.unauthorized_handler
+def _unauthorized() -> Any:
+    if request.path.startswith("/api/"):
+        body = {"error": {"code": "unauthorized", "message": "Log in or send a bearer token."}}
+        return jsonify(body), 401
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def role_required(*roles: str) -> Callable[[F], F]:
+    """Allow the view only to logged-in users whose role is in ``roles`` (401 / 403 otherwise)."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+ANY_ROLE = ("student", "instructor", "admin")
+STAFF = ("instructor", "admin")
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """``target`` when it is a relative path on this site, else ``default`` (no open redirects).
+
+    >>> safe_next("/quizzes/x?y=1", "/"), safe_next("//evil.example", "/")
+    ('/quizzes/x?y=1', '/')
+    >>> safe_next("https://evil.example/", "/"), safe_next("/\\\\evil", "/")
+    ('/', '/')
+    """
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    if "\\" in target or any(ord(ch) < 32 for ch in target):
+        return default
+    return target
+
+
+def _security_headers(response: Any) -> Any:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
