@@ -67,7 +67,7 @@ SESSION, MINUTES = 20, 3.0
 THRESHOLD, PREREQ_FACTOR, RECENT = 0.95, 0.3, 3
 S = len(SKILLS)
 INDEX = {s: i for i, s in enumerate(SKILLS)}
-PRE_IDX = [np.array([INDEX[p] for p in PREREQUISITES[s]], dtype=int) for s in SKILLS]
+PRE_IDX = [[INDEX[p] for p in PREREQUISITES[s]] for s in SKILLS]
 
 
 def _sigmoid(x: np.ndarray | float) -> np.ndarray | float:
@@ -89,15 +89,21 @@ class World:
     forget: np.ndarray
     items: list[Item]  # ratings here are the *true* offsets
     source: str
-    skill_idx: list[np.ndarray] = field(default_factory=list)
+    skill_idx: list[list[int]] = field(default_factory=list)
     by_skill: list[list[int]] = field(default_factory=list)
+    emit: list[tuple[list[float], list[float]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.skill_idx = [np.array([INDEX[s] for s in it.skills]) for it in self.items]
+        self.skill_idx = [[INDEX[s] for s in it.skills] for it in self.items]
         self.by_skill = [[k for k, it in enumerate(self.items) if s in it.skills] for s in SKILLS]
+        for it, idx in zip(self.items, self.skill_idx, strict=True):
+            delta = it.rating or 0.0  # P(right | known), P(right | unknown) on this item
+            right = [float(_sigmoid(_logit(1.0 - self.slip[s]) - delta)) for s in idx]
+            wrong = [float(_sigmoid(_logit(self.guess[s]) - delta)) for s in idx]
+            self.emit.append((right, wrong))
 
 
-def load_catalogue(rng: np.random.Generator) -> tuple[list[tuple[str, tuple[str, ...], int]], str]:
+def load_catalogue() -> tuple[list[tuple[str, tuple[str, ...], int]], str]:
     """Templates of question_bank/ when load_bank exists and covers every skill, else synthetic."""
     try:
         from quizengine.core.questions import load_bank  # type: ignore[attr-defined]
@@ -120,7 +126,7 @@ def load_catalogue(rng: np.random.Generator) -> tuple[list[tuple[str, tuple[str,
 
 
 def make_world(rng: np.random.Generator) -> World:
-    rows, source = load_catalogue(rng)
+    rows, source = load_catalogue()
     items = [Item(tid, sk, d, rating=(d - 2) * 0.6 + float(rng.normal(0, 0.25)))
              for tid, sk, d in rows]
     return World(
@@ -131,34 +137,43 @@ def make_world(rng: np.random.Generator) -> World:
 
 
 class SimLearner:
-    """One learner's hidden knowledge, answering and learning by the world's BKT process."""
+    """One learner's hidden knowledge, answering and learning by the world's BKT process.
+
+    Plain Python lists rather than NumPy: the arrays are 22 long and this runs once per answer.
+    """
 
     def __init__(self, world: World, rng: np.random.Generator) -> None:
         self.w, self.rng = world, rng
-        self.known = rng.random(S) < world.p_init
-        self.clock = 0.0
+        self.known = [bool(x) for x in rng.random(S) < world.p_init]
+        self.day = 0
+
+    def all_known(self) -> bool:
+        return all(self.known)
 
     def advance(self, day: float) -> None:
-        """Forgetting: a skill's knowledge is redrawn at p_init with hazard ``forget`` per day."""
-        dt = day - self.clock
-        if dt > 0:
-            hit = self.rng.random(S) < 1.0 - (1.0 - self.w.forget) ** dt
-            self.known[hit] = self.rng.random(int(hit.sum())) < self.w.p_init[hit]
-            self.clock = day
+        """Forgetting between sessions: knowledge is redrawn at p_init, hazard ``forget``/day."""
+        days = int(day) - self.day
+        if days > 0:
+            hazard = 1.0 - (1.0 - self.w.forget) ** days
+            draws = self.rng.random((2, S))
+            for s in range(S):
+                if draws[0, s] < hazard[s]:
+                    self.known[s] = bool(draws[1, s] < self.w.p_init[s])
+            self.day = int(day)
 
     def answer(self, k: int) -> float:
         """Score 0/1 on item k (every skill must come through), then maybe learn each skill."""
-        w, idx = self.w, self.w.skill_idx[k]
-        delta = w.items[k].rating or 0.0
-        right = _sigmoid(_logit(1.0 - w.slip[idx]) - delta)
-        wrong = _sigmoid(_logit(w.guess[idx]) - delta)
-        p = np.where(self.known[idx], right, wrong)
-        score = float(np.all(self.rng.random(len(idx)) < p))
-        for s in idx:
+        w, rng = self.w, self.rng
+        right, wrong = w.emit[k]
+        score = 1.0
+        for j, s in enumerate(w.skill_idx[k]):
+            if rng.random() >= (right[j] if self.known[s] else wrong[j]):
+                score = 0.0
+        for s in w.skill_idx[k]:
             if not self.known[s]:
-                ready = bool(np.all(self.known[PRE_IDX[s]]))
+                ready = all(self.known[p] for p in PRE_IDX[s])
                 learn = w.p_transit[s] * (1.0 if ready else PREREQ_FACTOR)
-                self.known[s] = self.rng.random() < learn
+                self.known[s] = bool(rng.random() < learn)
         return score
 
 
@@ -248,7 +263,7 @@ import json, sys
 import pandas as pd
 from pyBKT.models import Model
 train, test = pd.read_csv(sys.argv[1]), pd.read_csv(sys.argv[2])
-model = Model(seed=int(sys.argv[4]), num_fits=5)
+model = Model(seed=int(sys.argv[4]), num_fits=int(sys.argv[5]), parallel=False)
 model.fit(data=train)
 out = model.predict(data=test).sort_values("row")
 json.dump({"pred": out["correct_predictions"].tolist(), "correct": out["correct"].tolist()},
@@ -266,7 +281,7 @@ def _csv(path: Path, w: World, logs, first_user: int) -> None:
     path.write_text("\n".join(lines) + "\n")
 
 
-def pybkt_auc(w: World, train, test, seed: int) -> tuple[float | None, str]:
+def pybkt_auc(w: World, train, test, seed: int, fits: int) -> tuple[float | None, str]:
     """pyBKT fitted on the training log, AUC on the test log; None and why when unavailable."""
     if not PYBKT_PYTHON.exists():
         return None, f"skipped: no {PYBKT_VENV} (create it: python bench/adaptive.py --setup-pybkt)"
@@ -275,7 +290,7 @@ def pybkt_auc(w: World, train, test, seed: int) -> tuple[float | None, str]:
         _csv(d / "train.csv", w, train, 0)
         _csv(d / "test.csv", w, test, len(train))
         cmd = [str(PYBKT_PYTHON), "-c", PYBKT_WORKER, str(d / "train.csv"), str(d / "test.csv"),
-               str(d / "out.json"), str(seed)]
+               str(d / "out.json"), str(seed), str(fits)]
         run = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
         if run.returncode != 0:
             return None, f"skipped: pyBKT failed: {run.stderr.strip().splitlines()[-1:]}"
@@ -327,7 +342,7 @@ def run_learner(w: World, model_items, params, policy: Policy, i: int, cap: int,
     recent: deque[str] = deque(maxlen=RECENT)
     out = Outcome(0, False, 0, 0, [])
     for q in range(cap):
-        if sim.known.all():
+        if sim.all_known():
             out.questions = q
             return out
         sim.advance(day_of(q))
@@ -347,7 +362,7 @@ def run_learner(w: World, model_items, params, policy: Policy, i: int, cap: int,
                 out.false_declared += int(not sim.known[INDEX[s]])
         out.latency_ns.append(t1 - t0 + time.perf_counter_ns() - t2)
         recent.append(item.template_id)
-    out.questions, out.censored = cap, not sim.known.all()
+    out.questions, out.censored = cap, not sim.all_known()
     return out
 
 
@@ -377,7 +392,8 @@ def main() -> None:
     if args.setup_pybkt:
         setup_pybkt()
         return
-    n_train, n_test, learners, cap = (300, 200, 60, 2000) if args.quick else (1000, 500, 300, 4000)
+    n_train, n_test, learners, cap = (200, 150, 60, 2000) if args.quick else (1000, 500, 300, 4000)
+    fits = 2 if args.quick else 5  # pyBKT restarts (its EM is pure Python here: slow)
     started = time.perf_counter()
     w = make_world(np.random.default_rng([args.seed, 0]))
     quota = fixed_quota(w)
@@ -390,7 +406,7 @@ def main() -> None:
     print(f"EM fit: mean |p_transit error| {err:.3f}")
     ours = auc(*predictions(test, items, params, True)[::-1])
     plain = auc(*predictions(test, items, params, False)[::-1])
-    theirs, status = pybkt_auc(w, train, test, args.seed)
+    theirs, status = pybkt_auc(w, train, test, args.seed, fits)
     shown = f"{theirs:.4f}" if theirs is not None else status
     print(f"AUC next answer: ours (BKT+Elo) {ours:.4f}  ours (BKT only) {plain:.4f}  pyBKT {shown}")
     print("policies (questions until every skill is truly known):")

@@ -18,7 +18,6 @@ import argparse
 import json
 import multiprocessing
 import re
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -51,11 +50,20 @@ def load_rows(limit: int | None) -> list[dict[str, Any]]:
             if "tolerance" in raw:
                 row["tolerance"] = raw["tolerance"]
             if "sigfigs" in raw:
-                row["tolerance"] = {"sigfigs": raw["sigfigs"]}
+                row["tolerance"] = {"sigfigs": sigfig_option(raw["sigfigs"])}
             if _IMAGINARY.search(raw["teacher"] + " " + raw["student"]):
                 row["allow_complex"] = True
             rows.append(row)
     return rows[:limit] if limit else rows
+
+
+def sigfig_option(text: Any) -> Any:
+    """STACK's option text ("4", "[4,3]") as JSON (4, [4, 3]); anything else passes as is."""
+    if isinstance(text, str) and re.fullmatch(r"-?\d+", text.strip()):
+        return int(text)
+    if isinstance(text, str) and (m := re.fullmatch(r"\[(-?\d+),(-?\d+)\]", text.replace(" ", ""))):
+        return [int(m.group(1)), int(m.group(2))]
+    return text
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import sqlalchemy as sa
 from alembic import context
 from sqlalchemy import Connection
-import sqlalchemy as sa
 
 from quizengine.db.base import UTCDateTime
 from quizengine.db.engine import make_engine

@@ -96,11 +96,12 @@ def session(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture(scope="session")
 def bank() -> dict:
-    """The whole question bank, loaded once per session (skips while it does not exist)."""
-    questions = pytest.importorskip("quizengine.core.questions")
-    if not hasattr(questions, "load_bank") or not any(BANK_PATH.rglob("*.toml")):
-        pytest.skip("question bank or quizengine.core.questions.load_bank not available yet")
-    return questions.load_bank(BANK_PATH)
+    """The whole question bank, loaded once per session (generation is fast)."""
+    from quizengine.core.questions import load_bank
+
+    if not any(BANK_PATH.rglob("*.toml")):
+        pytest.skip(f"no templates under {BANK_PATH}")
+    return load_bank(BANK_PATH)
 
 
 @pytest.fixture
@@ -202,7 +203,7 @@ def wrong_text(part) -> str:
 
 @pytest.fixture
 def answers_for(app) -> Callable[..., dict[str, str]]:
-    """``answers_for(question_id, wrong=False)``: answer texts for every part of a served question."""
+    """``answers_for(question_id, wrong=False)``: answer texts for each part of a question."""
     from quizengine.db.models import QuestionInstance
     from quizengine.services import variants
 

@@ -59,12 +59,16 @@ def validate(seeds: int, template_id: str | None) -> None:
 
     started = time.perf_counter()
     templates, errors = scan_bank(bank_path())
-    failures = [f"load: {e.message}" for e in errors]
     if template_id is not None:
         if template_id not in templates:
-            raise click.UsageError(f"no template '{template_id}' in {bank_path()}")
-        templates = {template_id: templates[template_id]}
+            for error in errors:
+                click.echo(f"load: {error.message}", err=True)
+            raise click.UsageError(f"no loadable template '{template_id}' in {bank_path()}")
+        templates, errors = {template_id: templates[template_id]}, []
+    failures = [f"load: {e.message}" for e in errors]
     failed = len(errors)
+    for message in failures:
+        click.echo(f"FAIL {message}")
     for tid, template in templates.items():
         found = validate_template(template, seeds=seeds)
         if found:

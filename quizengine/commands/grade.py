@@ -39,5 +39,4 @@ def grade_stream(source: TextIO, sink: TextIO) -> int:
 @click.command("grade")
 def grade() -> None:
     """Grade answers: JSON Lines on stdin, one JSON line per answer on stdout."""
-    grade_stream(click.get_text_stream("stdin"), click.get_text_stream("stdout"))
-    sys.stdout.flush()
+    grade_stream(sys.stdin, sys.stdout)

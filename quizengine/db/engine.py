@@ -40,5 +40,5 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """A session factory whose objects stay readable after commit (views render after committing)."""
+    """A session factory whose objects stay readable after commit (views render after it)."""
     return sessionmaker(bind=engine, expire_on_commit=False)

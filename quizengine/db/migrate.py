@@ -11,7 +11,9 @@ from sqlalchemy import Connection
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
-def alembic_config(url: str | None = None, *, connection: Connection | None = None) -> AlembicConfig:
+def alembic_config(
+    url: str | None = None, *, connection: Connection | None = None
+) -> AlembicConfig:
     """An Alembic config pointing at ``migrations/``, for ``url`` or an open ``connection``."""
     cfg = AlembicConfig(str(PROJECT_ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))

@@ -64,7 +64,7 @@ class SkillEstimate:
 
 
 def learner_mastery(session: Session, *, user_id: int, now: datetime) -> list[SkillEstimate]:
-    """Every syllabus skill with the learner's estimate now (forgetting applied; prior if unseen)."""
+    """Every syllabus skill with the learner's estimate now (forgetting applied, prior if new)."""
     from quizengine.core.mastery.skill_graph import SKILLS
 
     fitted = fitted_params(session)

@@ -57,7 +57,8 @@ def weeks(session: Session, *, user_id: int) -> list[Week]:
     grouped: dict[int, list[QuizStatus]] = {}
     for status in statuses.values():
         grouped.setdefault(status.quiz.week, []).append(status)
-    return [Week(number, WEEK_TITLES.get(number, ""), grouped[number]) for number in sorted(grouped)]
+    return [Week(number, WEEK_TITLES.get(number, ""), grouped[number])
+            for number in sorted(grouped)]
 
 
 @dataclass(frozen=True)

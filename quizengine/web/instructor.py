@@ -26,7 +26,7 @@ def library() -> Any:
                            by_quiz=catalog.templates_by_quiz(session))
 
 
-@bp.route("/templates/<template_id>")
+@bp.route("/templates/<path:template_id>")
 @role_required(*STAFF)
 def preview(template_id: str) -> Any:
     session = db_session()
@@ -42,7 +42,7 @@ def preview(template_id: str) -> Any:
                            error=error, versions=stored.template.versions)
 
 
-@bp.route("/templates/<template_id>/edit", methods=["GET", "POST"])
+@bp.route("/templates/<path:template_id>/edit", methods=["GET", "POST"])
 @role_required(*STAFF)
 def edit(template_id: str) -> Any:
     session = db_session()
@@ -90,7 +90,7 @@ def _save(source: str, *, expected_id: str | None) -> Any:
     return redirect(url_for("instructor.preview", template_id=version.template_id))
 
 
-@bp.route("/templates/<template_id>/export")
+@bp.route("/templates/<path:template_id>/export")
 @role_required(*STAFF)
 def export_file(template_id: str) -> Any:
     version = catalog.get_version(db_session(), template_id,

@@ -17,9 +17,10 @@ from quizengine.web.security import ANY_ROLE, role_required
 bp = Blueprint("student", __name__)
 
 
-@bp.app_context_processor
-def _helpers() -> dict[str, Any]:
-    return {"new_idempotency_key": lambda: uuid.uuid4().hex}
+@bp.app_template_global()
+def new_idempotency_key() -> str:
+    """A fresh key per rendered answer form: a double-submitted form is stored once."""
+    return uuid.uuid4().hex
 
 
 @bp.route("/")

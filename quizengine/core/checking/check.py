@@ -23,7 +23,7 @@ import sympy as sp
 from quizengine.core.checking import kinds
 from quizengine.core.checking.equivalence import DIFFERENT, EQUAL, Setting
 from quizengine.core.checking.forms import form_problem, is_known_form
-from quizengine.core.checking.numbers import expected_decimal, exact_fraction, is_number
+from quizengine.core.checking.numbers import exact_fraction, expected_decimal, is_number
 from quizengine.core.checking.sigfigs import judge_sigfigs
 from quizengine.core.checking.spec import AnswerSpec, Mistake, Tolerance, Verdict
 from quizengine.core.errors import CheckError, CheckTimeoutError, InputError
@@ -196,15 +196,15 @@ def _judge(target: Any, parsed: Any, text: str, spec: AnswerSpec, deadline: floa
                        f"{_SHAPE_WORDS[s_shape]}", *shown[:1], "shape", shown[1])
     if t_shape == "matrix" and s_shape == "vector" and 1 not in target.shape:
         s_shape = "matrix"
+    tol = spec.tolerance
+    if tol is not None and tol.sigfigs is not None:
+        return _judge_sigfigs(target, value, text, tol, shown)
     if spec.kind == "numeric":
         if not is_number(target):
             return _invalid("this question is misconfigured: the expected answer is not a "
                             "number", "spec", *shown)
         if not is_number(value):
             return Verdict("incorrect", 0.0, "expected a number", *shown[:1], "shape", shown[1])
-    tol = spec.tolerance
-    if tol is not None and tol.sigfigs is not None:
-        return _judge_sigfigs(target, value, text, tol, shown)
     setting = Setting(domain=spec.domain, allow_complex=spec.allow_complex,
                       tolerance=tol, deadline=deadline)
     orientation = next((f for f in spec.forms if f in ("row", "column")), None)

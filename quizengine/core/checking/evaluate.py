@@ -92,7 +92,7 @@ def _build(e: sp.Basic, ops: dict[str, Any], index: dict[sp.Symbol, int]) -> Fn:
     if e.is_Symbol:
         if e not in index:
             raise Unsupported(f"unbound symbol {e}")
-        i = index[e]  # type: ignore[index]
+        i = index[e]
         return lambda v: v[i]
     if isinstance(e, sp.logic.boolalg.BooleanAtom):
         truth = bool(e)
@@ -108,7 +108,7 @@ def _build(e: sp.Basic, ops: dict[str, Any], index: dict[sp.Symbol, int]) -> Fn:
     if e.is_Pow:
         return _build_pow(e, args, ops)
     if isinstance(e, sp.Piecewise):
-        return ops["piecewise"](args)
+        return ops["piecewise"](args)  # type: ignore[no-any-return]
     name = type(e).__name__
     if isinstance(e, AppliedUndef):
         return _undefined(name, args, ops)
@@ -283,7 +283,7 @@ def _mp_ops(*, real: bool) -> dict[str, Any]:
 
     def const(e: sp.Basic) -> Any:
         if e.is_Rational:
-            return ctx.mpf(int(e.p)) / int(e.q)  # type: ignore[attr-defined]
+            return ctx.mpf(int(e.p)) / int(e.q)
         if e is sp.I:
             return ctx.mpc(0, 1)
         if e in (sp.zoo, sp.nan) or e.is_infinite:

@@ -29,8 +29,10 @@ def form_problem(value: sp.Basic, form: str) -> bool:
     """True when ``value`` is NOT in ``form`` (vector orientation is checked elsewhere).
 
     >>> x = sp.Symbol("x")
-    >>> form_problem(sp.Mul(2, x + 1, evaluate=False), "expanded"), form_problem(x**2 + 2*x, "expanded")
-    (True, False)
+    >>> form_problem(sp.Mul(2, x + 1, evaluate=False), "expanded")
+    True
+    >>> form_problem(x**2 + 2*x, "expanded")
+    False
     >>> form_problem((x - 1)*(x + 1), "factored"), form_problem(x**2 - 1, "factored")
     (False, True)
     """
@@ -49,7 +51,7 @@ def form_problem(value: sp.Basic, form: str) -> bool:
             return False
         if not value.is_polynomial(*symbols):
             return True
-        return sp.Poly(value, *symbols).total_degree() > int(match.group(1))
+        return bool(sp.Poly(value, *symbols).total_degree() > int(match.group(1)))
     return False
 
 

@@ -88,7 +88,13 @@ def _equations(t: sp.Equality, s: sp.Equality, setting: Setting) -> str:
     outcome = _proportional(t.lhs, t.rhs, s.lhs, s.rhs, setting)
     if outcome != DIFFERENT:
         return outcome
-    n1, n2 = worker.run("numerators", (t.lhs - t.rhs, s.lhs - s.rhs), deadline=setting.deadline)
+    d1, d2 = t.lhs - t.rhs, s.lhs - s.rhs
+    if not any(p.exp.is_negative for d in (d1, d2) for p in d.atoms(sp.Pow)):
+        return DIFFERENT  # no denominators: the numerators are the sides themselves
+    if float_safe(d1) and float_safe(d2):  # together() is cheap without huge powers
+        n1, n2 = sp.fraction(sp.together(d1))[0], sp.fraction(sp.together(d2))[0]
+    else:
+        n1, n2 = worker.run("numerators", (d1, d2), deadline=setting.deadline)
     if (n1, n2) == (t.lhs - t.rhs, s.lhs - s.rhs):
         return DIFFERENT
     return _proportional(n1, sp.S.Zero, n2, sp.S.Zero, setting)

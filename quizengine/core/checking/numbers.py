@@ -15,11 +15,14 @@ def is_number(value: Any) -> bool:
     """Whether every entry of ``value`` is a constant (no free symbols, no relation).
 
     >>> x = sp.Symbol("x")
-    >>> is_number(sp.pi / 2), is_number(x), is_number(sp.ImmutableMatrix([[1, sp.sqrt(2)]]))
-    (True, False, True)
+    >>> is_number(sp.pi / 2), is_number(x)
+    (True, False)
+    >>> is_number(sp.ImmutableMatrix([[1, sp.sqrt(2)]]))
+    True
     """
     if isinstance(value, (sp.MatrixBase, sp.FiniteSet)):
-        return all(is_number(v) for v in (value if isinstance(value, sp.MatrixBase) else value.args))
+        items = value if isinstance(value, sp.MatrixBase) else value.args
+        return all(is_number(v) for v in items)
     return isinstance(value, sp.Expr) and not value.free_symbols and not value.has(
         sp.core.function.AppliedUndef)
 
@@ -27,7 +30,7 @@ def is_number(value: Any) -> bool:
 def exact_fraction(value: sp.Expr) -> Fraction | None:
     """The value as an exact fraction when it is rational (decimals are), else None."""
     if value.is_Rational:
-        return Fraction(int(value.p), int(value.q))  # type: ignore[attr-defined]
+        return Fraction(int(value.p), int(value.q))
     return None
 
 
@@ -36,7 +39,7 @@ def expected_decimal(value: sp.Expr) -> Decimal | None:
     with localcontext() as ctx:
         ctx.prec = 60
         if value.is_Rational:
-            return Decimal(int(value.p)) / Decimal(int(value.q))  # type: ignore[attr-defined]
+            return Decimal(int(value.p)) / Decimal(int(value.q))
         approx = sp.N(value, 60)
         if not approx.is_real or not approx.is_Number:
             return None

@@ -1,8 +1,9 @@
 """Where the numeric tests look: seeded random points in each variable's box.
 
 Random points are non-integer (they avoid the removable singularities and coincidences that
-sit on integers, such as ``sin(pi x) = 0``); inequalities add structured points (integers and
-halves) because their boundaries usually sit there. The seed comes from the variable names, so
+sit on integers, such as ``sin(pi x) = 0``), except that a variable used in an exponent takes
+integer values at half the points (``(-1)^n`` exists over the reals only for integer n);
+inequalities add structured points (integers and halves) because their boundaries sit there. The seed comes from the variable names, so
 the same question always sees the same points.
 """
 
@@ -36,20 +37,26 @@ def points(
     *,
     wide: bool = False,
     n: int = N_POINTS,
+    integers: frozenset[str] = frozenset(),
 ) -> list[np.ndarray]:
     """One array of ``n`` random values per symbol (declared boxes win over the default).
 
     >>> x = sp.Symbol("x")
-    >>> [p.shape for p in points((x,), {"x": (0, 5)})], float(points((x,), {"x": (0, 5)})[0].min()) >= 0
+    >>> values = points((x,), {"x": (0, 5)})
+    >>> [p.shape for p in values], float(values[0].min()) >= 0
     ([(48,)], True)
     """
     seed = zlib.crc32((",".join(s.name for s in symbols) + str(wide)).encode())
     rng = np.random.default_rng(seed)
     boxes = _boxes(symbols, domain, WIDE_BOX if wide else DEFAULT_BOX)
     out = []
-    for lo, hi in boxes:
+    for symbol, (lo, hi) in zip(symbols, boxes, strict=True):
         margin = (hi - lo) * 1e-3  # stay strictly inside: the ends may be singular
-        out.append(rng.uniform(lo + margin, hi - margin, n))
+        values = rng.uniform(lo + margin, hi - margin, n)
+        whole = np.arange(np.ceil(lo), np.floor(hi) + 1)
+        if symbol.name in integers and whole.size:
+            values[::2] = rng.choice(whole, values[::2].size)  # (-1)^n needs integer n too
+        out.append(values)
     return out
 
 

@@ -8,12 +8,13 @@ Rules (option ``n`` means ``(n, n)``; checked against the STACK fixtures in the 
   half a unit of the m-th figure of the expected value rounded to m figures (``9.8`` passes
   for 10 to 2 s.f., ``9.5`` does not);
 * ``(n, 0)``: only the digit count; ``(n, -1)``: at least n figures, and the answer rounded to
-  n figures (as the binary float the student's calculator holds, half up) must equal the
-  expected value rounded to n figures.
+  n figures the way a calculator does it (``floor(x*10^e + 0.5)`` in binary floats, so
+  0.145 rounds to 0.14) must equal the expected value rounded to n figures.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
@@ -29,8 +30,10 @@ _NUMBER = re.compile(
 def count_sigfigs(text: str) -> tuple[int, int] | None:
     """(fewest, most) significant figures the written number may have; None if not decimal.
 
-    >>> count_sigfigs("0.0010"), count_sigfigs("100"), count_sigfigs("-1.38*10^-1"), count_sigfigs("pi")
-    ((2, 2), (1, 3), (3, 3), None)
+    >>> count_sigfigs("0.0010"), count_sigfigs("100"), count_sigfigs("-1.38*10^-1")
+    ((2, 2), (1, 3), (3, 3))
+    >>> count_sigfigs("pi") is None
+    True
     """
     core = re.sub(r"\s+", "", text)
     while core[:1] in "+-(" and core:
@@ -64,6 +67,14 @@ def round_sig(value: Decimal, n: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP)
 
 
+def _float_rounded(value: float, n: int) -> Decimal:
+    """Round as a calculator (and Maxima) does: floor(x * 10^e + 0.5) in binary floats."""
+    if value == 0 or not math.isfinite(value):
+        return Decimal(0)
+    exponent = n - 1 - math.floor(math.log10(abs(value)))
+    return Decimal(math.floor(value * 10.0**exponent + 0.5)).scaleb(-exponent)
+
+
 def judge_sigfigs(
     expected: Decimal | None, answer: Fraction, text: str, option: int | tuple[int, int]
 ) -> tuple[bool, str]:
@@ -83,8 +94,7 @@ def judge_sigfigs(
     with localcontext() as ctx:
         ctx.prec = 60
         if m == -1:
-            held = Decimal(float(answer))  # the binary value a calculator holds
-            same = round_sig(held, n) == round_sig(expected, n)
+            same = _float_rounded(float(answer), n) == round_sig(expected, n)
             return same, "" if same else "the value is not accurate enough"
         target = round_sig(expected, m)
         value = Decimal(answer.numerator) / Decimal(answer.denominator)

@@ -14,6 +14,7 @@ long (``sympy.simplify``, ``solveset``) runs in a child process that we can kill
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import threading
@@ -48,7 +49,7 @@ class _Worker:
     def __init__(self) -> None:
         ctx = multiprocessing.get_context(_CONTEXT)
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_serve, args=(child,), daemon=True)
+        self.process = ctx.Process(target=_serve, args=(child,), daemon=True)  # type: ignore[attr-defined]
         self.process.start()
         child.close()
 
@@ -142,12 +143,10 @@ def _get_pool() -> _Pool:
 
 
 def _configure() -> None:
-    try:
+    with contextlib.suppress(ValueError, AttributeError):  # no forkserver on this platform
         multiprocessing.get_context(_CONTEXT).set_forkserver_preload(
             ["quizengine.core.checking.symbolic"]
         )
-    except (ValueError, AttributeError):  # pragma: no cover - platform without forkserver
-        pass
 
 
 def _forget_after_fork() -> None:

@@ -1,0 +1,73 @@
+"""Student and author text -> SymPy, without eval.
+
+``parse(text, options)`` tokenizes (``tokens``), parses with a hand-written precedence grammar
+(``grammar``, ``structures``) that builds SymPy objects only through a whitelist (``builders``,
+``names``), under size limits checked before SymPy computes anything (``limits``), and returns a
+``Parsed`` whose ``latex``/``text`` (``render``) show how the answer was read. Errors are the
+``InputError`` subclasses of ``quizengine.core.errors``, each with an ``offset``.
+"""
+
+from __future__ import annotations
+
+import sympy
+
+from quizengine.core.errors import LimitError, ParseError
+from quizengine.core.parsing.grammar import Parser
+from quizengine.core.parsing.options import FunctionSpec, ParseOptions, Parsed
+from quizengine.core.parsing.structures import shape_of
+from quizengine.core.parsing.tokens import tokenize
+
+__all__ = ["FunctionSpec", "ParseOptions", "Parsed", "parse"]
+
+_DEFAULT = ParseOptions()
+_UNDEFINED = (sympy.zoo, sympy.nan)
+
+
+def parse(text: str, options: ParseOptions | None = None) -> Parsed:
+    """Read one answer; raise an ``InputError`` subclass (with ``offset``) when it can't be read.
+
+    Implicit products have the precedence of ``*`` and ``/``, left to right; decimals are exact;
+    ``log`` is the natural log; every interpretation beyond the literal text is in ``notes``.
+
+    >>> parse("2x cos(x^2)").text
+    '2*x*cos(x^2)'
+    >>> parse("1/2x").value
+    x/2
+    >>> parse("1/2x").notes
+    ('`1/2x` read as (1/2)*x; write 1/(2x) if you meant that',)
+    >>> parse("0.1 + e^x").value
+    exp(x) + 1/10
+    >>> parse("sin^2(x)").notes
+    ('`sin^2(x)` read as sin(x)^2',)
+    >>> parse("[[1, 2], [3, 4]]").shape
+    'matrix'
+    >>> parse("x^2 + y^2 = 1").shape
+    'equation'
+    >>> parse("xy", ParseOptions(variables=frozenset({"x", "y"}))).value
+    x*y
+    >>> parse("In(x)", ParseOptions(variables=frozenset({"x"})))
+    Traceback (most recent call last):
+    ...
+    quizengine.core.errors.UnknownNameError: unknown name `In` at column 1: did you mean `ln`?
+    >>> parse("(x+1").offset if False else parse("2*(x+1)").text
+    '2*x + 2'
+    """
+    opts = _DEFAULT if options is None else options
+    if not isinstance(text, str):
+        raise ParseError("the answer must be text", offset=None)
+    if len(text) > opts.max_length:
+        raise LimitError(f"the answer is longer than {opts.max_length} characters",
+                         offset=opts.max_length)
+    if not text.strip():
+        raise ParseError("empty answer", offset=0)
+    e_is_name = "e" in opts.constants or (opts.variables is not None and "e" in opts.variables)
+    tokens = tokenize(text, max_depth=opts.max_depth, max_nodes=opts.max_nodes,
+                      e_is_name=e_is_name)
+    parser = Parser(text, tokens, opts)
+    try:
+        value = parser.answer()
+    except RecursionError as error:  # belt and braces: depth limits should make this unreachable
+        raise LimitError("the answer is nested too deeply", offset=None) from error
+    if isinstance(value, sympy.Basic) and value.has(*_UNDEFINED):
+        raise ParseError("the answer is undefined here (a division by zero?)", offset=None)
+    return Parsed(value, shape_of(value), notes=tuple(dict.fromkeys(parser.notes)))

@@ -63,7 +63,7 @@ class ParseOptions:
     max_length: int = 1000
     max_depth: int = 50
     max_nodes: int = 2000
-    max_digits: int = 10_000
+    max_digits: int = 3000
     max_factorial: int = 1000
     max_number_length: int = 100
 

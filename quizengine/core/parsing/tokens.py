@@ -37,13 +37,15 @@ _ASCII = re.compile(
     r"|(?P<op>\*\*|<=|>=|=<|=>|==|!=|<>|[-+*/^!=<>()\[\]{},|])"
 )
 
+_MAXIMA = re.compile(r"%(e|pi|i)(?![A-Za-z0-9_])")
 _UNICODE_OPS = {
     "×": "*", "·": "*", "⋅": "*", "∙": "*", "✕": "*", "∗": "*",
-    "−": "-", "–": "-", "‐": "-", "‑": "-", "÷": "/", "∕": "/",
+    "−": "-", "–": "-", "⁒": "-", "‐": "-", "‑": "-", "÷": "/", "∕": "/",
     "≤": "<=", "≦": "<=", "≥": ">=", "≧": ">=", "√": "√", "∣": "|",
     "（": "(", "）": ")", "［": "[", "］": "]", "｛": "{", "｝": "}",
 }
-_UNICODE_NAMES = {"π": "pi", "ℼ": "pi", "∞": "oo", "ℯ": "e", "ς": "sigma"}
+_UNICODE_NAMES = {"π": "pi", "ℼ": "pi", "∞": "oo", "ℯ": "e", "ς": "sigma", "∅": "emptyset",
+                  "⦰": "emptyset"}
 _SUPERSCRIPTS = {
     "⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4",
     "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9", "⁻": "-", "⁺": "+",
@@ -104,8 +106,11 @@ def _fold(char: str) -> tuple[str, str]:
     return "bad", ""
 
 
-def tokenize(text: str, *, max_depth: int, max_nodes: int) -> list[Token]:
+def tokenize(text: str, *, max_depth: int, max_nodes: int, e_is_name: bool = False
+             ) -> list[Token]:
     """Split ``text`` into tokens ending with an "end" token; refuse odd characters.
+
+    ``2e-3`` is scientific notation unless ``e_is_name`` (a question declaring ``e``).
 
     >>> [t.text for t in tokenize("2x²−1", max_depth=50, max_nodes=100)]
     ['2', 'x', '^', '2', '-', '1', '']
@@ -121,10 +126,14 @@ def tokenize(text: str, *, max_depth: int, max_nodes: int) -> list[Token]:
                 continue
             if kind == "mant" or kind == "exp":  # lastgroup reports the innermost group
                 kind = "num"
+            end = match.end()
             if kind == "op":
                 _check_op(match.group(), i)
-            tokens.append(Token(kind or "", match.group(), i, match.end(), space, match.group()))
-            i = match.end()
+            elif kind == "num" and e_is_name and match.group("exp") \
+                    and match.group("exp").startswith("e"):
+                end = match.end("mant")
+            tokens.append(Token(kind or "", text[i:end], i, end, space, text[i:end]))
+            i = end
         else:
             i = _unicode_token(text, i, space, tokens)
         space = False
@@ -164,6 +173,11 @@ def _unicode_token(text: str, i: int, space: bool, tokens: list[Token]) -> int:
             else:
                 tokens.append(Token(kind, sym, i + k, i + k + 1, False, text[i + k]))
         return j
+    if char == "%":  # Maxima's %e, %pi, %i
+        match = _MAXIMA.match(text, i)
+        if match is not None:
+            tokens.append(Token("name", match.group(1), i, match.end(), space, match.group()))
+            return match.end()
     if char.isascii():
         raise ParseError(_bad_ascii_message(text, i), offset=i)
     kind, canonical = _fold(char)

@@ -16,7 +16,7 @@ from typing import Any
 
 import sympy as sp
 
-from quizengine.core.errors import QuizengineError, TemplateError
+from quizengine.core.errors import ParseError, QuizengineError, TemplateError
 from quizengine.core.parsing import ParseOptions, parse
 from quizengine.core.questions.author import AUTHOR_FUNCTIONS
 from quizengine.core.questions.numeric import as_float, same_value
@@ -27,19 +27,38 @@ _SYMPY_FAILURES = (TypeError, ValueError, AttributeError, NotImplementedError, I
                    sp.PolynomialError, RecursionError)
 _OPERATORS = ("!=", "==", "<=", ">=", "<", ">", "=")
 _WORD = re.compile(r"\s+(and|or)\s+")
+_UNDEFINED_MESSAGE = "the answer is undefined"
 
 
 def evaluate_expression(text: str, constants: Mapping[str, Any], *, owner: str, where: str) -> Any:
-    """The SymPy value of an author expression; ``nan`` when it divides by zero."""
-    options = ParseOptions(extra_functions=AUTHOR_FUNCTIONS, constants=constants, max_length=4000)
+    """The SymPy value of an author expression; ``nan`` when it divides by zero.
+
+    Results are memoised on the text and the values of the constants whose names occur in it
+    (a superset of what the parser can look up), so the ~10 expressions of a template are
+    parsed and built once per distinct combination of parameter values, not once per variant.
+    """
+    bound = tuple((name, value) for name, value in constants.items() if name in text)
     try:
-        return parse(text, options).value
-    except ZeroDivisionError:
-        return sp.nan
+        return _evaluate(text, bound)
     except QuizengineError as exc:
         raise TemplateError(f"{owner}: {where}: {exc.message} (in \"{text}\")", code="template_expression") from exc
     except _SYMPY_FAILURES as exc:
         raise TemplateError(f"{owner}: {where}: cannot compute \"{text}\": {exc}", code="template_expression") from exc
+
+
+@lru_cache(maxsize=16384)
+def _evaluate(text: str, bound: tuple[tuple[str, Any], ...]) -> Any:
+    options = ParseOptions(extra_functions=AUTHOR_FUNCTIONS, constants=dict(bound), max_length=4000)
+    try:
+        return parse(text, options).value
+    except ZeroDivisionError:
+        return sp.nan
+    except ParseError as exc:
+        # The parser refuses values holding zoo/nan; for a template that is a degenerate draw
+        # (e.g. 1/(a - b) with a = b), which generation redraws, not a broken template.
+        if exc.message.startswith(_UNDEFINED_MESSAGE):
+            return sp.nan
+        raise
 
 
 def split_arguments(text: str) -> list[str]:

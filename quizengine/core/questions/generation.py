@@ -100,7 +100,7 @@ class _Assembler:
             prompt_html=prompt.markdown(spec.prompt, "prompt"), parts=parts,
             hints=tuple(helped.markdown(h, f"hints[{k}]") for k, h in enumerate(spec.hints)),
             solution_html=helped.markdown(spec.solution, "solution") if spec.solution else "",
-            plots=plots, values=tuple((name, text_of(v)) for name, v in values.items()),
+            plots=plots, values=tuple(values.items()),
         )
 
     def _part(self, renderer: TextRenderer, part: PartDraft, order: list[int]) -> VariantPart:

@@ -93,7 +93,7 @@ def _text(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Variant:
-    """One generated question. ``values`` are the params and derived values, for instructors."""
+    """One generated question. ``values`` are the params and derived values (SymPy), for instructors."""
 
     template_id: str
     version: int
@@ -105,7 +105,7 @@ class Variant:
     hints: tuple[str, ...]
     solution_html: str
     plots: tuple[Plot, ...]
-    values: tuple[tuple[str, str], ...] = ()
+    values: tuple[tuple[str, Any], ...] = ()
 
     def part(self, part_id: str) -> VariantPart:
         """The part with this id (``KeyError`` when there is none)."""
@@ -128,5 +128,5 @@ class Variant:
         return {
             **self.public_dict(), "seed": self.seed,
             "parts": [p.to_dict() for p in self.parts], "solution_html": self.solution_html,
-            "values": dict(self.values),
+            "values": {name: _text(value) for name, value in self.values},
         }

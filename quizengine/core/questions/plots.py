@@ -23,7 +23,7 @@ from quizengine.core.questions.numeric import NotNumeric, evaluate
 
 __all__ = ["Plot", "PlotData", "default_alt", "figure_html", "render_svg", "sample_curves"]
 
-SAMPLES = 401
+SAMPLES = 301
 _COLOURS = ("#1f5fa8", "#c2410c", "#15803d", "#7e22ce")
 _LOCK = threading.Lock()
 _CACHE: OrderedDict[tuple[Any, ...], str] = OrderedDict()
@@ -120,7 +120,7 @@ def _draw(data: PlotData, *, salt: str, alt: str) -> str:
         ax.set_xlabel(str(data.variable))
         if data.labels:
             ax.legend(loc="best", frameon=False)
-        fig.tight_layout()
+        fig.subplots_adjust(left=0.12, right=0.97, bottom=0.13, top=0.97)
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None})
     return _accessible(buffer.getvalue(), alt)

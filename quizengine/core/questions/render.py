@@ -179,12 +179,18 @@ class TextRenderer:
             return token
 
         protected = _MATH.sub(cut, text)
-        out = _MARKDOWN.renderInline(protected) if inline else _MARKDOWN.render(protected)
+        out = _render_markdown(protected, inline)
         for token, figure in pending.items():
             out = out.replace(f"<p>{token}</p>", figure).replace(token, figure)
         for token, math in maths.items():
             out = out.replace(token, math)
         return out.strip()
+
+
+@lru_cache(maxsize=8192)
+def _render_markdown(text: str, inline: bool) -> str:
+    """Markdown-it is pure: texts that repeat across variants (hints, fixed parts) render once."""
+    return str(_MARKDOWN.renderInline(text) if inline else _MARKDOWN.render(text))
 
 
 class _AsLatex:

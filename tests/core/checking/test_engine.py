@@ -131,9 +131,9 @@ def test_equations(t: sp.Basic, s: sp.Basic, want: str) -> None:
 @pytest.mark.parametrize(
     ("t", "s", "want"),
     [
-        (x > 1, 1 < x, EQUAL),
-        (x > 1, 2 < 2 * x, EQUAL),
-        (x > 1, -2 > -2 * x, EQUAL),
+        (x > 1, x > 1, EQUAL),
+        (x > 1, 2 * x > 2, EQUAL),
+        (x > 1, -2 * x < -2, EQUAL),
         (x > 1, x >= 1, DIFFERENT),
         (x <= 1, x > 1, DIFFERENT),
         (x > 2, x >= 1, DIFFERENT),
@@ -141,7 +141,7 @@ def test_equations(t: sp.Basic, s: sp.Basic, want: str) -> None:
         (sp.Abs(x) < 3, x**2 <= 9, DIFFERENT),
         (x**2 < 2, x**4 <= 4, DIFFERENT),  # boundary at sqrt(2): settled by solveset
         (x**2 - 3 * a < 0, 3 * x**2 < 9 * a, EQUAL),
-        (sp.And(1 < x, x < 3), sp.And(x > 1, 3 > x), EQUAL),
+        (sp.And(x > 1, x < 3), sp.And(x > 1, x < 3), EQUAL),
     ],
 )
 def test_inequalities(t: sp.Basic, s: sp.Basic, want: str) -> None:

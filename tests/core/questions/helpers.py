@@ -2,6 +2,27 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from quizengine.core.questions import Template, load_template_text
+
+BANK = Path(__file__).resolve().parents[3] / "question_bank"
+MINE = {
+    "w1-chain-rule": "week1",
+    "w2-calculating-hessians": "week2",
+}
+
+
+def bank_template(template_id: str) -> Template:
+    """One of this package's example templates, loaded from its file (not the whole bank)."""
+    quiz, slug = template_id.split("/")
+    return load_template_text((BANK / MINE[quiz] / quiz / f"{slug}.toml").read_text())
+
+
+def example_ids() -> list[str]:
+    """Ids of the example templates that FORMAT.md points to."""
+    return sorted(f"{quiz}/{f.stem}" for quiz, week in MINE.items() for f in (BANK / week / quiz).glob("*.toml"))
+
 MINIMAL = '''
 id = "w1-chain-rule/minimal"
 version = 1

@@ -1,0 +1,101 @@
+"""How a reading is shown back: LaTeX for the "we read your answer as" preview, plain text with
+``^`` for notes and logs. Both print what was *built*, so the student sees SymPy's reading, not an
+echo of their own text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sympy
+from sympy.matrices import MatrixBase
+from sympy.printing.str import StrPrinter
+
+__all__ = ["to_latex", "to_text"]
+
+_REL_TEXT = {"==": "=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+_REL_LATEX = {"==": "=", "<": "<", "<=": r"\leq", ">": ">", ">=": r"\geq"}
+
+
+class _TextPrinter(StrPrinter):
+    """``sstr`` with e, i, abs(), [a, b] vectors, {a, b} sets and `x = y` equations."""
+
+    def _print_Exp1(self, expr: Any) -> str:
+        return "e"
+
+    def _print_ImaginaryUnit(self, expr: Any) -> str:
+        return "i"
+
+    def _print_Abs(self, expr: Any) -> str:
+        return f"abs({self._print(expr.args[0])})"
+
+    def _print_MatrixBase(self, expr: Any) -> str:
+        rows = ["[" + ", ".join(self._print(v) for v in expr.row(i)) + "]"
+                for i in range(expr.rows)]
+        return rows[0] if expr.rows == 1 else "[" + ", ".join(rows) + "]"
+
+    _print_ImmutableDenseMatrix = _print_MatrixBase
+    _print_MutableDenseMatrix = _print_MatrixBase
+
+    def _print_FiniteSet(self, expr: Any) -> str:
+        return "{" + ", ".join(self._print(item) for item in expr.args) + "}"
+
+    def _print_EmptySet(self, expr: Any) -> str:
+        return "{}"
+
+    def _print_Relational(self, expr: Any) -> str:
+        op = _REL_TEXT.get(expr.rel_op, expr.rel_op)
+        return f"{self._print(expr.lhs)} {op} {self._print(expr.rhs)}"
+
+    def _print_And(self, expr: Any) -> str:
+        return _chain(expr, self._print, _REL_TEXT) or " and ".join(map(self._print, expr.args))
+
+
+_PRINTER = _TextPrinter({"order": None})
+
+
+def _chain(expr: Any, show: Any, ops: dict[str, str]) -> str | None:
+    """``1 < x < 3`` from And(1 < x, x < 3) when the relations link up, else None."""
+    rels = list(expr.args)
+    if not all(isinstance(r, sympy.core.relational.Relational) for r in rels):
+        return None
+    rights = {r.rhs for r in rels}
+    heads = [r for r in rels if r.lhs not in rights]
+    if len(heads) != 1:
+        return None
+    ordered, current = [heads[0]], heads[0]
+    while len(ordered) < len(rels):
+        following = [r for r in rels if r.lhs == current.rhs and r not in ordered]
+        if not following:
+            return None
+        current = following[0]
+        ordered.append(current)
+    parts = [show(ordered[0].lhs)]
+    for rel in ordered:
+        parts += [ops.get(rel.rel_op, rel.rel_op), show(rel.rhs)]
+    return " ".join(parts)
+
+
+def to_text(value: Any) -> str:
+    """Plain reading with ``^`` for powers.
+
+    >>> x = sympy.Symbol("x")
+    >>> to_text(2 * x * sympy.cos(x**2))
+    '2*x*cos(x^2)'
+    """
+    return str(_PRINTER.doprint(value)).replace("**", "^")
+
+
+def to_latex(value: Any) -> str:
+    """LaTeX of a reading: ``\\ln`` for log, matrices in ``bmatrix``, chains kept as chains.
+
+    >>> to_latex(sympy.ImmutableMatrix([[1, 2]]))
+    '\\\\begin{bmatrix}1 & 2\\\\end{bmatrix}'
+    """
+    if isinstance(value, sympy.And):
+        chained = _chain(value, to_latex, _REL_LATEX)
+        if chained is not None:
+            return chained
+    if isinstance(value, MatrixBase):
+        return str(sympy.latex(value, mat_str="bmatrix", mat_delim="", ln_notation=True))
+    return str(sympy.latex(value, ln_notation=True))
