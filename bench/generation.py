@@ -23,8 +23,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from quizengine.core.questions import generate, load_bank  # noqa: E402
-from quizengine.core.questions import expressions, loader, params, plots, render  # noqa: E402
+from quizengine.core.questions import (  # noqa: E402  # noqa: E402
+    expressions,
+    generate,
+    load_bank,
+    loader,
+    params,
+    plots,
+    render,
+)
 from quizengine.core.questions.model import Template  # noqa: E402
 
 
@@ -46,7 +53,9 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
-def measure(jobs: list[tuple[Template, int]], make: Callable[[Template, int], object]) -> dict[str, float]:
+def measure(
+    jobs: list[tuple[Template, int]], make: Callable[[Template, int], object]
+) -> dict[str, float]:
     times = []
     started = time.perf_counter()
     for template, seed in jobs:
@@ -54,8 +63,12 @@ def measure(jobs: list[tuple[Template, int]], make: Callable[[Template, int], ob
         make(template, seed)
         times.append(time.perf_counter() - t0)
     total = time.perf_counter() - started
-    return {"per_s": len(jobs) / total, "p50_ms": 1000 * statistics.median(times),
-            "p99_ms": 1000 * percentile(times, 99), "n": len(jobs)}
+    return {
+        "per_s": len(jobs) / total,
+        "p50_ms": 1000 * statistics.median(times),
+        "p99_ms": 1000 * percentile(times, 99),
+        "n": len(jobs),
+    }
 
 
 def jobs_for(templates: list[Template], count: int, first_seed: int) -> list[tuple[Template, int]]:
@@ -75,28 +88,53 @@ def main() -> None:
     args = parser.parse_args()
 
     templates = list(load_bank(ROOT / "question_bank").values())
-    with_plots = [t for t in templates if t.spec.plots or any(o.plot for p in t.spec.parts for o in p.options)]
+    with_plots = [
+        t for t in templates if t.spec.plots or any(o.plot for p in t.spec.parts for o in p.options)
+    ]
     for template in templates:  # warm-up: imports, the parser's tables, first compile
         generate(template, 10**6, plots=False)
 
-    fast = measure(jobs_for(templates, args.variants, 1_000_000), lambda t, s: generate(t, s, plots=False))
+    fast = measure(
+        jobs_for(templates, args.variants, 1_000_000), lambda t, s: generate(t, s, plots=False)
+    )
     base = measure(jobs_for(templates, args.variants, 2_000_000), naive)
-    drawn = measure(jobs_for(with_plots or templates, args.plot_variants, 3_000_000), lambda t, s: generate(t, s))
+    drawn = measure(
+        jobs_for(with_plots or templates, args.plot_variants, 3_000_000),
+        lambda t, s: generate(t, s),
+    )
 
     print(f"templates: {len(templates)} ({len(with_plots)} with plots)")
     print(f"{'':<28}{'variants/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'n':>7}")
-    for name, row in (("engine, no plots", fast), ("baseline (no caches)", base), ("engine, with plots", drawn)):
-        print(f"{name:<28}{row['per_s']:>12.1f}{row['p50_ms']:>10.2f}{row['p99_ms']:>10.2f}{row['n']:>7}")
+    for name, row in (
+        ("engine, no plots", fast),
+        ("baseline (no caches)", base),
+        ("engine, with plots", drawn),
+    ):
+        print(
+            f"{name:<28}{row['per_s']:>12.1f}{row['p50_ms']:>10.2f}{row['p99_ms']:>10.2f}{row['n']:>7}"
+        )
     ratio = fast["per_s"] / base["per_s"]
-    print(f"speed-up over baseline: {ratio:.2f}x; target >= 200 variants/s, p99 <= 50 ms without plots")
-    print(json.dumps({
-        "templates": len(templates), "variants_per_s": round(fast["per_s"], 1),
-        "p50_ms": round(fast["p50_ms"], 3), "p99_ms": round(fast["p99_ms"], 3),
-        "baseline_variants_per_s": round(base["per_s"], 1), "baseline_p50_ms": round(base["p50_ms"], 3),
-        "baseline_p99_ms": round(base["p99_ms"], 3), "speedup": round(ratio, 2),
-        "plots_variants_per_s": round(drawn["per_s"], 1), "plots_p50_ms": round(drawn["p50_ms"], 3),
-        "plots_p99_ms": round(drawn["p99_ms"], 3),
-    }))
+    print(
+        f"speed-up over baseline: {ratio:.2f}x; "
+        "target >= 200 variants/s, p99 <= 50 ms without plots"
+    )
+    print(
+        json.dumps(
+            {
+                "templates": len(templates),
+                "variants_per_s": round(fast["per_s"], 1),
+                "p50_ms": round(fast["p50_ms"], 3),
+                "p99_ms": round(fast["p99_ms"], 3),
+                "baseline_variants_per_s": round(base["per_s"], 1),
+                "baseline_p50_ms": round(base["p50_ms"], 3),
+                "baseline_p99_ms": round(base["p99_ms"], 3),
+                "speedup": round(ratio, 2),
+                "plots_variants_per_s": round(drawn["per_s"], 1),
+                "plots_p50_ms": round(drawn["p50_ms"], 3),
+                "plots_p99_ms": round(drawn["p99_ms"], 3),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

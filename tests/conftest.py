@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -94,25 +95,38 @@ def session(engine: Engine) -> Iterator[Session]:
         yield db_session
 
 
+FIXTURE_QUIZZES = ("week1/w1-chain-rule", "week2/w2-calculating-hessians")
+
+
 @pytest.fixture(scope="session")
-def bank() -> dict:
-    """The whole question bank, loaded once per session (generation is fast)."""
+def bank_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small fixture bank: a copy of two quiz folders of ``question_bank/``, taken once per
+    session so that templates being edited elsewhere cannot change under a running test."""
+    root = tmp_path_factory.mktemp("bank")
+    for folder in FIXTURE_QUIZZES:
+        if not (BANK_PATH / folder).is_dir():
+            pytest.skip(f"fixture bank folder {folder} is missing")
+        shutil.copytree(BANK_PATH / folder, root / folder)
+    return root
+
+
+@pytest.fixture(scope="session")
+def bank(bank_path: Path) -> dict:
+    """The fixture bank's templates, loaded once per session."""
     from quizengine.core.questions import load_bank
 
-    if not any(BANK_PATH.rglob("*.toml")):
-        pytest.skip(f"no templates under {BANK_PATH}")
-    return load_bank(BANK_PATH)
+    return load_bank(bank_path)
 
 
 @pytest.fixture
-def app(engine: Engine, database_url: str, tmp_path: Path):
+def app(engine: Engine, database_url: str, bank_path: Path, tmp_path: Path):
     from quizengine.web import create_app
 
     application = create_app(
         "testing",
         DATABASE_URL=database_url,
         SECRET_KEY="test-secret-key-not-for-production",
-        BANK_PATH=BANK_PATH,
+        BANK_PATH=bank_path,
         INSTANCE_PATH=tmp_path,
     )
     yield application

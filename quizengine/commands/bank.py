@@ -1,7 +1,8 @@
 """``quizengine bank``: list, validate and preview the question templates.
 
-Plain click, no Flask app context: the bank is read from ``QUIZENGINE_BANK_PATH`` or the repository's
-``question_bank/``. ``validate`` exits non-zero on any failure and ends with one summary line.
+Plain click, no Flask app context: the bank is read from ``QUIZENGINE_BANK_PATH`` or the
+repository's ``question_bank/``. ``validate`` exits non-zero on any failure and ends with one
+summary line.
 """
 
 from __future__ import annotations
@@ -50,7 +51,13 @@ def list_templates(as_json: bool) -> None:
 
 
 @bank.command("validate")
-@click.option("--seeds", default=20, show_default=True, type=click.IntRange(1, 10_000), help="Variants per template.")
+@click.option(
+    "--seeds",
+    default=20,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    help="Variants per template.",
+)
 @click.option("--template", "template_id", default=None, help="Only this template id.")
 def validate(seeds: int, template_id: str | None) -> None:
     """Generate variants of every template and run every self-test; non-zero exit on failure."""
@@ -79,8 +86,10 @@ def validate(seeds: int, template_id: str | None) -> None:
         failures += found
     seconds = time.perf_counter() - started
     status = "ok" if not failures else "FAILED"
-    click.echo(f"bank validate: {status}: {len(templates)} templates x {seeds} seeds, "
-               f"{failed} templates failing, {len(failures)} failures ({seconds:.1f} s)")
+    click.echo(
+        f"bank validate: {status}: {len(templates)} templates x {seeds} seeds, "
+        f"{failed} templates failing, {len(failures)} failures ({seconds:.1f} s)"
+    )
     if failures:
         sys.exit(1)
 

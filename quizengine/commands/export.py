@@ -50,4 +50,4 @@ def _write(rows_of, columns, title, quiz_id, fmt, output) -> None:  # type: igno
     elif fmt == "xlsx" and sys.stdout.isatty():
         raise click.UsageError("XLSX is binary: give -o FILE.")
     else:
-        click.get_binary_stream("stdout").write(data)
+        click.echo(data, nl=False)  # bytes go to the binary stream

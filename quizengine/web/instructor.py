@@ -96,7 +96,8 @@ def export_file(template_id: str) -> Any:
     version = catalog.get_version(db_session(), template_id,
                                   request.args.get("version", type=int))
     return Response(version.source, mimetype="application/toml", headers={
-        "Content-Disposition": f'attachment; filename="{template_id}-v{version.version}.toml"'})
+        "Content-Disposition":
+            f'attachment; filename="{template_id.replace("/", "_")}-v{version.version}.toml"'})
 
 
 @bp.route("/quizzes/<quiz_id>/settings", methods=["GET", "POST"])

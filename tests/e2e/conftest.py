@@ -12,15 +12,14 @@ import pytest
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
-BANK_PATH = Path(__file__).resolve().parents[2] / "question_bank"
 
 
 @pytest.fixture
-def app(engine, database_url, tmp_path):
+def app(engine, database_url, bank_path, tmp_path):
     from quizengine.web import create_app
 
     application = create_app("testing", DATABASE_URL=database_url, WTF_CSRF_ENABLED=True,
-                             SECRET_KEY="e2e-secret", BANK_PATH=BANK_PATH,
+                             SECRET_KEY="e2e-secret", BANK_PATH=bank_path,
                              INSTANCE_PATH=tmp_path)
     yield application
     application.extensions["quizengine.db"].dispose()

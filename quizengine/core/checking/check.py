@@ -62,10 +62,14 @@ _cache = _LRU(CACHE_SIZE)
 
 
 def clear_cache() -> None:
-    """Forget cached verdicts and readings (benchmarks measure real checks this way)."""
+    """Forget cached verdicts, readings and compiled evaluators (benchmarks measure real
+    checks this way)."""
+    from quizengine.core.checking.evaluate import _compile
+
     with _cache.lock:
         _cache.data.clear()
     _read_author.cache_clear()
+    _compile.cache_clear()
 
 
 def check(expected: Any, answer: str, spec: AnswerSpec | None = None) -> Verdict:

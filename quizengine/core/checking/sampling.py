@@ -3,8 +3,8 @@
 Random points are non-integer (they avoid the removable singularities and coincidences that
 sit on integers, such as ``sin(pi x) = 0``), except that a variable used in an exponent takes
 integer values at half the points (``(-1)^n`` exists over the reals only for integer n);
-inequalities add structured points (integers and halves) because their boundaries sit there. The seed comes from the variable names, so
-the same question always sees the same points.
+inequalities add structured points (integers and halves) because their boundaries sit there.
+The seed comes from the variable names, so the same question always sees the same points.
 """
 
 from __future__ import annotations

@@ -161,7 +161,7 @@ def forget(p_known: float, days: float, params: BKTParams) -> float:
     """Decay towards ``p_init`` after ``days`` of inactivity (never upwards)."""
     if days <= 0.0 or p_known <= params.p_init:
         return p_known
-    keep = (1.0 - params.p_forget) ** days
+    keep = math.pow(1.0 - params.p_forget, days)
     return params.p_init + (p_known - params.p_init) * keep
 
 

@@ -133,8 +133,8 @@ def choose_next(
     fresh = [item for item in items if item.template_id not in recent]
     by_skill: dict[str, list[Item]] = {skill: [] for skill in graph}
     for item in fresh:
-        for skill in item.skills:
-            by_skill.setdefault(skill, []).append(item)
+        for name in item.skills:
+            by_skill.setdefault(name, []).append(item)
     skill, kind = _pick_skill(states, current, by_skill, graph, threshold)
     if skill is None:
         return None
@@ -195,5 +195,6 @@ def _reason(kind: str, skill: str, mastery: float, difficulty: int) -> str:
     if kind == "review":
         return f"review: {name} has faded to {_percent(mastery)}%"
     if kind == "maintain":
-        return f"keeping {name} fresh ({_percent(mastery)}% mastered), a level-{difficulty} question"
+        pct = _percent(mastery)
+        return f"keeping {name} fresh ({pct}% mastered), a level-{difficulty} question"
     return f"{name}: {_percent(mastery)}% mastered, practising a level-{difficulty} question"

@@ -12,7 +12,7 @@ The edges and why:
 - derivative-graphs -> taylor-graphs: matching approximations means comparing slopes and curvature.
 - power-rule -> special-derivatives: e^x, sin, cos, 1/x are differentiated beside polynomials.
 - special-derivatives -> product-rule, chain-rule: the factors and links are those functions.
-- product-rule, chain-rule -> quotient-rule: the course does quotients as u * v^-1 with the chain rule.
+- product-rule, chain-rule -> quotient-rule: the course writes u/v as u * v^-1 (chain rule).
 - product-rule, chain-rule -> partial-derivative: a partial derivative is single-variable rules
   applied with the other variables held fixed.
 - partial-derivative, chain-rule -> total-derivative: df/dt adds the partials along a path.

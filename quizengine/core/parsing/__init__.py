@@ -13,14 +13,15 @@ import sympy
 
 from quizengine.core.errors import LimitError, ParseError
 from quizengine.core.parsing.grammar import Parser
-from quizengine.core.parsing.options import FunctionSpec, ParseOptions, Parsed
-from quizengine.core.parsing.structures import shape_of
+from quizengine.core.parsing.options import FunctionSpec, Parsed, ParseOptions
+from quizengine.core.parsing.structures import answer, shape_of
 from quizengine.core.parsing.tokens import tokenize
 
 __all__ = ["FunctionSpec", "ParseOptions", "Parsed", "parse"]
 
 _DEFAULT = ParseOptions()
 _UNDEFINED = (sympy.zoo, sympy.nan)
+_NOTE_LENGTH = 200
 
 
 def parse(text: str, options: ParseOptions | None = None) -> Parsed:
@@ -65,9 +66,11 @@ def parse(text: str, options: ParseOptions | None = None) -> Parsed:
                       e_is_name=e_is_name)
     parser = Parser(text, tokens, opts)
     try:
-        value = parser.answer()
+        value = answer(parser)
     except RecursionError as error:  # belt and braces: depth limits should make this unreachable
         raise LimitError("the answer is nested too deeply", offset=None) from error
     if isinstance(value, sympy.Basic) and value.has(*_UNDEFINED):
         raise ParseError("the answer is undefined here (a division by zero?)", offset=None)
-    return Parsed(value, shape_of(value), notes=tuple(dict.fromkeys(parser.notes)))
+    notes = (note if len(note) <= _NOTE_LENGTH else note[:_NOTE_LENGTH - 1] + "…"
+             for note in dict.fromkeys(parser.notes))
+    return Parsed(value, shape_of(value), notes=tuple(notes))

@@ -81,7 +81,8 @@ _CANONICAL: dict[str, FunctionSpec] = {
 _ALIASES = {
     "arcsin": "asin", "arccos": "acos", "arctan": "atan", "cosec": "csc", "cosech": "csch",
     "arsinh": "asinh", "arcosh": "acosh", "artanh": "atanh", "arcsinh": "asinh",
-    "arccosh": "acosh", "arctanh": "atanh", "ln": "log", "sgn": "sign", "signum": "sign", "ceil": "ceiling",
+    "arccosh": "acosh", "arctanh": "atanh", "ln": "log", "sgn": "sign", "signum": "sign",
+    "ceil": "ceiling",
 }
 FUNCTIONS: dict[str, FunctionSpec] = {
     **_CANONICAL, **{alias: _CANONICAL[name] for alias, name in _ALIASES.items()},

@@ -23,10 +23,9 @@ from typing import Any
 import sympy
 
 from quizengine.core.errors import LimitError, ParseError
-from quizengine.core.parsing import builders
+from quizengine.core.parsing import builders, structures
 from quizengine.core.parsing.names import Callee, NameTable
 from quizengine.core.parsing.options import ParseOptions
-from quizengine.core.parsing.structures import StructureMixin
 from quizengine.core.parsing.tokens import Token, column
 
 __all__ = ["Parser"]
@@ -34,9 +33,11 @@ __all__ = ["Parser"]
 _FACTORIAL = builders.FUNCTIONS["factorial"]
 _ABS = builders.FUNCTIONS["abs"]
 _SQRT = builders.FUNCTIONS["sqrt"]
+_OPENERS = {"(": structures.group, "[": structures.brackets, "{": structures.braces,
+            "|": structures.absolute, "√": structures.root}
 
 
-class Parser(StructureMixin):
+class Parser:
     """Parses one token list under one set of options; ``notes`` collects interpretations."""
 
     def __init__(self, text: str, tokens: list[Token], options: ParseOptions) -> None:
@@ -207,10 +208,9 @@ class Parser(StructureMixin):
         if token.kind == "name":
             return self.name(token)
         if token.kind == "op":
-            opener = {"(": self.group, "[": self.brackets, "{": self.braces,
-                      "|": self.absolute, "√": self.root}.get(token.text)
+            opener = _OPENERS.get(token.text)
             if opener is not None:
-                return opener(token)
+                return opener(self, token)
         raise self.unexpected(token)
 
     # -- leaves --------------------------------------------------------------------------
@@ -223,9 +223,6 @@ class Parser(StructureMixin):
         for mark in "eE":
             if mark in text:
                 mantissa, _, exponent = text.partition(mark)
-        if mantissa.endswith("."):
-            raise ParseError(f"a decimal point needs digits after it: `{text}` at column "
-                             f"{column(token.start)}", offset=token.start)
         whole, _, fraction = mantissa.partition(".")
         value: Any = sympy.Rational(int(whole or "0") * 10 ** len(fraction) + int(fraction or "0"),
                                     10 ** len(fraction))
@@ -252,7 +249,7 @@ class Parser(StructureMixin):
         pieces = self.names.resolve(text, call=call, offset=token.start)
         values: list[Any] = list(pieces)
         if isinstance(values[-1], Callee):
-            values[-1] = self.apply(values[-1], token)
+            values[-1] = structures.apply(self, values[-1], token)
         if len(values) == 1:
             return values[0]
         # `xy^2` is x*(y^2): a power or factorial binds to the last piece only.

@@ -73,7 +73,7 @@ def _largest_log10(base: Any) -> float:
     for atom in base.atoms(sympy.Rational):
         for part in (int(atom.p), int(atom.q)):
             if abs(part) > 1:
-                best = max(best, abs(part).bit_length() * _LOG10_2)
+                best = max(best, math.log10(abs(part)))  # exact for ints of any size
     return best
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
@@ -22,10 +23,11 @@ from quizengine.core.parsing.tokens import column
 
 __all__ = ["Callee", "GREEK", "NameTable", "Piece"]
 
-GREEK = frozenset(
-    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho "
-    "sigma tau upsilon phi chi psi omega".split()
-)
+GREEK = frozenset({
+    "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+    "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi",
+    "psi", "omega",
+})
 RESERVED = frozenset({"and", "or", "not", "xor", "implies", "if", "else", "for", "while",
                       "import", "from", "def", "class", "return", "is", "None", "True",
                       "False", "true", "false"})
@@ -84,7 +86,7 @@ class NameTable:
             raise ForbiddenError(f"names starting with `_` are not allowed: `{name}`",
                                  offset=offset)
         if name in options.constants:
-            return options.constants[name]
+            return _as_sympy(options.constants[name])
         if name in options.extra_functions:
             self._check_allowed(name, name, offset)
             return Callee(options.extra_functions[name], builtin=False, typed=name)
@@ -173,6 +175,19 @@ class NameTable:
         return UnknownNameError(message, offset=offset)
 
 
+def _as_sympy(value: Any) -> Any:
+    """Template parameters may arrive as Python numbers: make them exact SymPy numbers."""
+    if isinstance(value, bool):
+        raise TypeError("a constant cannot be a bool")
+    if isinstance(value, int):
+        return sympy.Integer(value)
+    if isinstance(value, Fraction):
+        return sympy.Rational(value.numerator, value.denominator)
+    if isinstance(value, float):
+        return sympy.Rational(*value.as_integer_ratio()).limit_denominator(10**12)
+    return value
+
+
 def _fewest_pieces(name: str, words: frozenset[str]) -> list[Any] | None:
     """Split ``name`` into the fewest ``words`` (dynamic programming with back-pointers)."""
     count: list[int | None] = [0] + [None] * len(name)
@@ -208,10 +223,10 @@ def _trailing_function(name: str) -> tuple[str, str] | None:
 @lru_cache(maxsize=4096)
 def _function_hint(name: str, declared: frozenset[str] | None) -> str | None:
     """The function a mistyped name most likely meant, or None."""
-    if len(name) < 2:
-        return None
     if declared is not None and name.lower() in {d.lower() for d in declared}:
         return next(d for d in sorted(declared) if d.lower() == name.lower())
+    if len(name) < 2:
+        return None
     for guess in (name.lower(), name.replace("I", "l").lower()):
         if guess in FUNCTIONS and guess != name:
             return guess

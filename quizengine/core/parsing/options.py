@@ -88,6 +88,8 @@ class Parsed:
     value: Any
     shape: str
     notes: tuple[str, ...]
+    _latex: str | None
+    _text: str | None
 
     def __init__(
         self,

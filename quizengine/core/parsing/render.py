@@ -17,7 +17,7 @@ _REL_TEXT = {"==": "=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _REL_LATEX = {"==": "=", "<": "<", "<=": r"\leq", ">": ">", ">=": r"\geq"}
 
 
-class _TextPrinter(StrPrinter):
+class _TextPrinter(StrPrinter):  # type: ignore[misc]  # SymPy is untyped
     """``sstr`` with e, i, abs(), [a, b] vectors, {a, b} sets and `x = y` equations."""
 
     def _print_Exp1(self, expr: Any) -> str:
@@ -49,6 +49,9 @@ class _TextPrinter(StrPrinter):
 
     def _print_And(self, expr: Any) -> str:
         return _chain(expr, self._print, _REL_TEXT) or " and ".join(map(self._print, expr.args))
+
+    def _print_Or(self, expr: Any) -> str:
+        return " or ".join(map(self._print, expr.args))
 
 
 _PRINTER = _TextPrinter({"order": None})
@@ -94,8 +97,9 @@ def to_latex(value: Any) -> str:
     """
     if isinstance(value, sympy.And):
         chained = _chain(value, to_latex, _REL_LATEX)
-        if chained is not None:
-            return chained
+        return chained or r" \text{ and } ".join(map(to_latex, value.args))
+    if isinstance(value, sympy.Or):
+        return r" \text{ or } ".join(map(to_latex, value.args))
     if isinstance(value, MatrixBase):
         return str(sympy.latex(value, mat_str="bmatrix", mat_delim="", ln_notation=True))
     return str(sympy.latex(value, ln_notation=True))

@@ -32,7 +32,7 @@ class Token(NamedTuple):
 
 _ASCII = re.compile(
     r"(?P<ws>\s+)"
-    r"|(?P<num>(?P<mant>\d+(?:\.\d*)?|\.\d+)(?P<exp>[eE][-+]?\d+)?)"
+    r"|(?P<num>(?P<mant>\d+(?:\.\d+)?|\.\d+)(?P<exp>[eE][-+]?\d+)?)"
     r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
     r"|(?P<op>\*\*|<=|>=|=<|=>|==|!=|<>|[-+*/^!=<>()\[\]{},|])"
 )
@@ -194,6 +194,8 @@ def _bad_ascii_message(text: str, i: int) -> str:
     if char == ".":
         if text[i + 1:i + 2] == ".":
             return f"`..` is not an operator (column {column(i)})"
+        if i > 0 and text[i - 1].isdigit():
+            return f"a decimal point needs digits after it (column {column(i)})"
         return (f"a `.` must be part of a number like 0.5 (column {column(i)}); "
                 "for a product write `*`")
     reason = _BAD_CHARS.get(char)

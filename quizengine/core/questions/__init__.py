@@ -13,7 +13,11 @@ from quizengine.core.questions.generation import generate
 from quizengine.core.questions.loader import load_bank, load_template_text
 from quizengine.core.questions.model import Choice, Template, Variant, VariantPart
 from quizengine.core.questions.plots import Plot
-from quizengine.core.questions.selftest import count_distinct_variants, grade_part, validate_template
+from quizengine.core.questions.selftest import (
+    count_distinct_variants,
+    grade_part,
+    validate_template,
+)
 
 __all__ = [
     "AUTHOR_FUNCTIONS",

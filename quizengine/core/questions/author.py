@@ -52,7 +52,7 @@ def _symbol(name: str, value: Any) -> sp.Symbol:
 
 
 def _small_int(name: str, value: Any, low: int, high: int) -> int:
-    if not (isinstance(value, sp.Integer) or isinstance(value, int)):
+    if not isinstance(value, sp.Integer | int):
         raise _bad(name, f"expects a whole number, got {value}")
     number = int(value)
     if not low <= number <= high:
@@ -248,7 +248,9 @@ def _factorial(n: Any) -> Any:
 
 
 def _binomial(n: Any, k: Any) -> Any:
-    return sp.binomial(_small_int("binomial", n, 0, MAX_FACTORIAL), _small_int("binomial", k, 0, MAX_FACTORIAL))
+    return sp.binomial(
+        _small_int("binomial", n, 0, MAX_FACTORIAL), _small_int("binomial", k, 0, MAX_FACTORIAL)
+    )
 
 
 # --- matrices ---------------------------------------------------------------------------------
@@ -272,7 +274,9 @@ def _inverse(m: Any) -> Any:
 def _matmul(a: Any, b: Any) -> Any:
     left, right = _checked_matrix("matmul", a), _checked_matrix("matmul", b)
     if left.cols != right.rows:
-        raise _bad("matmul", f"cannot multiply {left.rows}×{left.cols} by {right.rows}×{right.cols}")
+        raise _bad(
+            "matmul", f"cannot multiply {left.rows}×{left.cols} by {right.rows}×{right.cols}"
+        )
     return Matrix(left * right)
 
 
@@ -286,7 +290,10 @@ def _entry(m: Any, i: Any, j: Any = None) -> Any:
 
 
 def _dot(u: Any, v: Any) -> Any:
-    left, right = _entries("dot", _checked_matrix("dot", u)), _entries("dot", _checked_matrix("dot", v))
+    left, right = (
+        _entries("dot", _checked_matrix("dot", u)),
+        _entries("dot", _checked_matrix("dot", v)),
+    )
     if len(left) != len(right):
         raise _bad("dot", f"vectors of lengths {len(left)} and {len(right)}")
     return sp.Add(*[a * b for a, b in zip(left, right, strict=True)])
@@ -348,4 +355,6 @@ _TABLE: list[tuple[str, int | tuple[int, int], Callable[..., Any]]] = [
     ("binomial", 2, _binomial),
 ]
 
-AUTHOR_FUNCTIONS: dict[str, FunctionSpec] = {name: _spec(name, arity, fn) for name, arity, fn in _TABLE}
+AUTHOR_FUNCTIONS: dict[str, FunctionSpec] = {
+    name: _spec(name, arity, fn) for name, arity, fn in _TABLE
+}

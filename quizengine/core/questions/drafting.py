@@ -83,14 +83,23 @@ def plot_data(plot: PlotSpec, values: dict[str, Any], owner: str, where: str) ->
     for k, text in enumerate(plot.functions):
         value = evaluate_expression(text, values, owner=owner, where=f"{where}.functions[{k}]")
         if not isinstance(value, sp.Expr):
-            raise TemplateError(f"{owner}: {where}.functions[{k}]: must be an expression in {variable}")
+            raise TemplateError(
+                f"{owner}: {where}.functions[{k}]: must be an expression in {variable}"
+            )
         extra = value.free_symbols - {variable}
         if extra:
             names = ", ".join(sorted(map(str, extra)))
-            raise TemplateError(f"{owner}: {where}.functions[{k}]: depends on {names} besides {variable}")
+            raise TemplateError(
+                f"{owner}: {where}.functions[{k}]: depends on {names} besides {variable}"
+            )
         functions.append(value)
-    return PlotData(functions=tuple(functions), labels=plot.labels, x=(float(plot.x[0]), float(plot.x[1])),
-                    y=None if plot.y is None else (float(plot.y[0]), float(plot.y[1])), variable=variable)
+    return PlotData(
+        functions=tuple(functions),
+        labels=plot.labels,
+        x=(float(plot.x[0]), float(plot.x[1])),
+        y=None if plot.y is None else (float(plot.y[0]), float(plot.y[1])),
+        variable=variable,
+    )
 
 
 def _draft_part(part: PartSpec, values: dict[str, Any], owner: str) -> PartDraft:
@@ -108,7 +117,9 @@ def _draft_part(part: PartSpec, values: dict[str, Any], owner: str) -> PartDraft
         raise Rejected(f"{where}.answer is 0")
     scope = {**values, "expected": expected}
     for k, mistake in enumerate(part.mistakes):
-        value = evaluate_expression(mistake.answer, scope, owner=owner, where=f"{where}.mistakes[{k}].answer")
+        value = evaluate_expression(
+            mistake.answer, scope, owner=owner, where=f"{where}.mistakes[{k}].answer"
+        )
         if is_undefined(value):
             raise Rejected(f"{where}.mistakes[{k}] is undefined")
         if same_value(value, expected):
@@ -118,13 +129,18 @@ def _draft_part(part: PartSpec, values: dict[str, Any], owner: str) -> PartDraft
     return draft
 
 
-def _draft_options(part: PartSpec, values: dict[str, Any], owner: str, where: str) -> list[OptionDraft]:
+def _draft_options(
+    part: PartSpec, values: dict[str, Any], owner: str, where: str
+) -> list[OptionDraft]:
     options = []
     text = TextRenderer(owner, values, {})
     for k, option in enumerate(part.options):
         at = f"{where}.options[{k}]"
-        correct = option.correct if isinstance(option.correct, bool) else evaluate_condition(
-            option.correct, values, owner=owner, where=f"{at}.correct")
+        correct = (
+            option.correct
+            if isinstance(option.correct, bool)
+            else evaluate_condition(option.correct, values, owner=owner, where=f"{at}.correct")
+        )
         if option.expr is not None:
             value: Any = evaluate_expression(option.expr, values, owner=owner, where=f"{at}.expr")
             if is_undefined(value):
@@ -137,7 +153,7 @@ def _draft_options(part: PartSpec, values: dict[str, Any], owner: str, where: st
     if not any(o.correct for o in options):
         raise Rejected(f"no correct option in part {part.id}")
     for i, first in enumerate(options):
-        for second in options[i + 1:]:
+        for second in options[i + 1 :]:
             if _same_option(first.value, second.value):
                 raise Rejected(f"two options of part {part.id} coincide")
     return options
@@ -146,9 +162,10 @@ def _draft_options(part: PartSpec, values: dict[str, Any], owner: str, where: st
 def _same_option(a: Any, b: Any) -> bool:
     if isinstance(a, PlotData) and isinstance(b, PlotData):
         return len(a.functions) == len(b.functions) and all(
-            same_value(f, g) for f, g in zip(a.functions, b.functions, strict=True))
+            same_value(f, g) for f, g in zip(a.functions, b.functions, strict=True)
+        )
     if isinstance(a, str) or isinstance(b, str):
-        return a == b
+        return bool(a == b)
     return same_value(a, b)
 
 
@@ -164,7 +181,9 @@ _KIND_TESTS = {
     "vector": lambda v: isinstance(v, sp.MatrixBase) and 1 in v.shape,
     "matrix": lambda v: isinstance(v, sp.MatrixBase),
     "equation": lambda v: isinstance(v, sp.Equality),
-    "inequality": lambda v: isinstance(v, sp.Rel | sp.And | sp.Or) and not isinstance(v, sp.Equality),
+    "inequality": lambda v: (
+        isinstance(v, sp.Rel | sp.And | sp.Or) and not isinstance(v, sp.Equality)
+    ),
     "set": lambda v: isinstance(v, sp.Set),
 }
 

@@ -23,8 +23,15 @@ from quizengine.core.questions.numeric import as_float, same_value
 
 __all__ = ["evaluate_condition", "evaluate_expression", "split_arguments", "split_condition"]
 
-_SYMPY_FAILURES = (TypeError, ValueError, AttributeError, NotImplementedError, IndexError,
-                   sp.PolynomialError, RecursionError)
+_SYMPY_FAILURES = (
+    TypeError,
+    ValueError,
+    AttributeError,
+    NotImplementedError,
+    IndexError,
+    sp.PolynomialError,
+    RecursionError,
+)
 _OPERATORS = ("!=", "==", "<=", ">=", "<", ">", "=")
 _WORD = re.compile(r"\s+(and|or)\s+")
 _UNDEFINED_MESSAGE = "the answer is undefined"
@@ -41,9 +48,13 @@ def evaluate_expression(text: str, constants: Mapping[str, Any], *, owner: str, 
     try:
         return _evaluate(text, bound)
     except QuizengineError as exc:
-        raise TemplateError(f"{owner}: {where}: {exc.message} (in \"{text}\")", code="template_expression") from exc
+        raise TemplateError(
+            f'{owner}: {where}: {exc.message} (in "{text}")', code="template_expression"
+        ) from exc
     except _SYMPY_FAILURES as exc:
-        raise TemplateError(f"{owner}: {where}: cannot compute \"{text}\": {exc}", code="template_expression") from exc
+        raise TemplateError(
+            f'{owner}: {where}: cannot compute "{text}": {exc}', code="template_expression"
+        ) from exc
 
 
 @lru_cache(maxsize=16384)
@@ -117,9 +128,11 @@ def _comparison(piece: str, whole: str) -> tuple[str, str, str]:
             continue
         for op in _OPERATORS:
             if piece.startswith(op, i):
-                left, right = piece[:i].strip(), piece[i + len(op):].strip()
+                left, right = piece[:i].strip(), piece[i + len(op) :].strip()
                 if not left or not right or any(o in right for o in _OPERATORS):
-                    raise TemplateError(f"condition \"{whole}\": write one comparison per clause, joined by and/or")
+                    raise TemplateError(
+                        f'condition "{whole}": write one comparison per clause, joined by and/or'
+                    )
                 return (left, "==" if op == "=" else op, right)
     return (piece, "!=", "0")
 
@@ -133,7 +146,9 @@ def evaluate_condition(text: str, constants: Mapping[str, Any], *, owner: str, w
     return any(all(_holds(c, constants, owner, where) for c in clause) for clause in clauses)
 
 
-def _holds(comparison: tuple[str, str, str], constants: Mapping[str, Any], owner: str, where: str) -> bool:
+def _holds(
+    comparison: tuple[str, str, str], constants: Mapping[str, Any], owner: str, where: str
+) -> bool:
     left_text, op, right_text = comparison
     left = evaluate_expression(left_text, constants, owner=owner, where=where)
     right = evaluate_expression(right_text, constants, owner=owner, where=where)
@@ -149,5 +164,7 @@ def _holds(comparison: tuple[str, str, str], constants: Mapping[str, Any], owner
 
 def _number(value: Any, text: str, owner: str, where: str) -> float:
     if not (isinstance(value, sp.Expr) and not value.free_symbols):
-        raise TemplateError(f"{owner}: {where}: \"{text}\" must be a number to be compared with < or >")
+        raise TemplateError(
+            f'{owner}: {where}: "{text}" must be a number to be compared with < or >'
+        )
     return as_float(value)

@@ -32,8 +32,16 @@ def _load(source: str) -> Template:
         raise TemplateError(f"template: not valid TOML: {exc}", code="template_toml") from exc
     spec = read_spec(data)
     _check_text(spec)
-    return Template(id=spec.id, version=spec.version, title=spec.title, quiz=spec.quiz,
-                    skills=spec.skills, difficulty=spec.difficulty, source=source, spec=spec)
+    return Template(
+        id=spec.id,
+        version=spec.version,
+        title=spec.title,
+        quiz=spec.quiz,
+        skills=spec.skills,
+        difficulty=spec.difficulty,
+        source=source,
+        spec=spec,
+    )
 
 
 def _check_text(spec: TemplateSpec) -> None:
@@ -42,8 +50,13 @@ def _check_text(spec: TemplateSpec) -> None:
     fields += [(f"hints[{k}]", h) for k, h in enumerate(spec.hints)]
     for part in spec.parts:
         fields.append((f"parts.{part.id}.prompt", part.prompt))
-        fields += [(f"parts.{part.id}.mistakes[{k}].feedback", m.feedback) for k, m in enumerate(part.mistakes)]
-        fields += [(f"parts.{part.id}.options[{k}].text", o.text or "") for k, o in enumerate(part.options)]
+        fields += [
+            (f"parts.{part.id}.mistakes[{k}].feedback", m.feedback)
+            for k, m in enumerate(part.mistakes)
+        ]
+        fields += [
+            (f"parts.{part.id}.options[{k}].text", o.text or "") for k, o in enumerate(part.options)
+        ]
     fields += [(f"plots[{k}].alt", p.alt or "") for k, p in enumerate(spec.plots)]
     for where, text in fields:
         TextRenderer.check_syntax(spec.id, where, text)

@@ -32,8 +32,14 @@ class Template:
 
     def summary(self) -> dict[str, Any]:
         """The catalogue entry (``bank list --json``)."""
-        return {"id": self.id, "version": self.version, "quiz": self.quiz, "skills": list(self.skills),
-                "difficulty": self.difficulty, "title": self.title}
+        return {
+            "id": self.id,
+            "version": self.version,
+            "quiz": self.quiz,
+            "skills": list(self.skills),
+            "difficulty": self.difficulty,
+            "title": self.title,
+        }
 
 
 @dataclass(frozen=True)
@@ -62,8 +68,13 @@ class VariantPart:
     choices: tuple[Choice, ...] = ()
 
     def public_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"part_id": self.part_id, "kind": self.kind, "prompt_html": self.prompt_html,
-                               "weight": self.weight, "choices": [c.to_dict() for c in self.choices]}
+        out: dict[str, Any] = {
+            "part_id": self.part_id,
+            "kind": self.kind,
+            "prompt_html": self.prompt_html,
+            "weight": self.weight,
+            "choices": [c.to_dict() for c in self.choices],
+        }
         if self.spec.variables is not None:
             out["variables"] = list(self.spec.variables)
         return out
@@ -75,13 +86,17 @@ class VariantPart:
             tolerance = {k: v for k, v in vars(spec.tolerance).items() if v is not None}
         return {
             **self.public_dict(),
-            "expected": self.expected_text, "expected_latex": self.expected_latex,
+            "expected": self.expected_text,
+            "expected_latex": self.expected_latex,
             "variables": None if spec.variables is None else list(spec.variables),
             "domain": None if spec.domain is None else {k: list(v) for k, v in spec.domain.items()},
-            "tolerance": tolerance, "forms": list(spec.forms),
+            "tolerance": tolerance,
+            "forms": list(spec.forms),
             "forbidden_functions": sorted(spec.forbidden_functions),
-            "mistakes": [{"answer": _text(m.answer), "feedback": m.feedback, "code": m.code}
-                         for m in spec.mistakes],
+            "mistakes": [
+                {"answer": _text(m.answer), "feedback": m.feedback, "code": m.code}
+                for m in spec.mistakes
+            ],
         }
 
 
@@ -93,7 +108,7 @@ def _text(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Variant:
-    """One generated question. ``values`` are the params and derived values (SymPy), for instructors."""
+    """One generated question; ``values`` are the params and derived values (for instructors)."""
 
     template_id: str
     version: int
@@ -117,16 +132,22 @@ class Variant:
     def public_dict(self) -> dict[str, Any]:
         """What a student may see before submitting: no expected answers, solution or seed."""
         return {
-            "template_id": self.template_id, "version": self.version, "title": self.title,
-            "quiz": self.quiz, "prompt_html": self.prompt_html,
-            "parts": [p.public_dict() for p in self.parts], "hints": list(self.hints),
+            "template_id": self.template_id,
+            "version": self.version,
+            "title": self.title,
+            "quiz": self.quiz,
+            "prompt_html": self.prompt_html,
+            "parts": [p.public_dict() for p in self.parts],
+            "hints": list(self.hints),
             "plots": [p.to_dict() for p in self.plots],
         }
 
     def to_dict(self) -> dict[str, Any]:
         """Everything, JSON-ready (instructors, ``bank generate --json``)."""
         return {
-            **self.public_dict(), "seed": self.seed,
-            "parts": [p.to_dict() for p in self.parts], "solution_html": self.solution_html,
+            **self.public_dict(),
+            "seed": self.seed,
+            "parts": [p.to_dict() for p in self.parts],
+            "solution_html": self.solution_html,
             "values": {name: _text(value) for name, value in self.values},
         }

@@ -17,13 +17,25 @@ import sympy as sp
 __all__ = ["NotNumeric", "as_float", "evaluate", "is_undefined", "same_value", "sample_points"]
 
 _UNARY: dict[type, Callable[[Any], Any]] = {
-    sp.sin: np.sin, sp.cos: np.cos, sp.tan: np.tan,
-    sp.asin: np.arcsin, sp.acos: np.arccos, sp.atan: np.arctan,
-    sp.sinh: np.sinh, sp.cosh: np.cosh, sp.tanh: np.tanh,
-    sp.asinh: np.arcsinh, sp.acosh: np.arccosh, sp.atanh: np.arctanh,
-    sp.exp: np.exp, sp.Abs: np.abs, sp.sign: np.sign,
-    sp.floor: np.floor, sp.ceiling: np.ceil,
-    sp.cot: lambda v: 1 / np.tan(v), sp.sec: lambda v: 1 / np.cos(v),
+    sp.sin: np.sin,
+    sp.cos: np.cos,
+    sp.tan: np.tan,
+    sp.asin: np.arcsin,
+    sp.acos: np.arccos,
+    sp.atan: np.arctan,
+    sp.sinh: np.sinh,
+    sp.cosh: np.cosh,
+    sp.tanh: np.tanh,
+    sp.asinh: np.arcsinh,
+    sp.acosh: np.arccosh,
+    sp.atanh: np.arctanh,
+    sp.exp: np.exp,
+    sp.Abs: np.abs,
+    sp.sign: np.sign,
+    sp.floor: np.floor,
+    sp.ceiling: np.ceil,
+    sp.cot: lambda v: 1 / np.tan(v),
+    sp.sec: lambda v: 1 / np.cos(v),
     sp.csc: lambda v: 1 / np.sin(v),
 }
 
@@ -117,7 +129,10 @@ def same_value(a: Any, b: Any) -> bool:
     (True, False)
     """
     if isinstance(a, sp.MatrixBase) or isinstance(b, sp.MatrixBase):
-        if not (isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase)) or a.shape != b.shape:
+        if (
+            not (isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase))
+            or a.shape != b.shape
+        ):
             return False
         return all(same_value(p, q) for p, q in zip(a, b, strict=True))
     if isinstance(a, sp.Equality) and isinstance(b, sp.Equality):
@@ -133,7 +148,7 @@ def _same_expr(a: sp.Expr, b: sp.Expr) -> bool:
     if isinstance(a, sp.Rational) and isinstance(b, sp.Rational):
         return False
     names = tuple(sorted(a.free_symbols | b.free_symbols, key=str))
-    env = sample_points(names)  # type: ignore[arg-type]
+    env = sample_points(names)
     try:
         left, right = np.broadcast_arrays(evaluate(a, env), evaluate(b, env))
         left, right = np.atleast_1d(left), np.atleast_1d(right)

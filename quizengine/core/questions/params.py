@@ -34,7 +34,9 @@ def rng_for(template_id: str, version: int, seed: int) -> np.random.Generator:
     return np.random.default_rng(int.from_bytes(digest, "big"))
 
 
-def draw_params(params: tuple[ParamSpec, ...], rng: np.random.Generator, owner: str) -> dict[str, Any]:
+def draw_params(
+    params: tuple[ParamSpec, ...], rng: np.random.Generator, owner: str
+) -> dict[str, Any]:
     """One value per parameter, in order (a ``choice`` may use the ones before it)."""
     values: dict[str, Any] = {}
     for spec in params:
@@ -47,8 +49,13 @@ def _draw(spec: ParamSpec, rng: np.random.Generator, values: dict[str, Any], own
         return sp.Integer(_pick(rng, _integers(spec.low, spec.high, spec.exclude)))
     if spec.kind == "decimal":
         scale = 10**spec.places
-        low, high = math.ceil(Fraction(str(spec.low)) * scale), math.floor(Fraction(str(spec.high)) * scale)
-        allowed = [k for k in range(low, high + 1) if not _excluded(Fraction(k, scale), spec.exclude)]
+        low, high = (
+            math.ceil(Fraction(str(spec.low)) * scale),
+            math.floor(Fraction(str(spec.high)) * scale),
+        )
+        allowed = [
+            k for k in range(low, high + 1) if not _excluded(Fraction(k, scale), spec.exclude)
+        ]
         if not allowed:
             raise TemplateError(f"{owner}: params.{spec.name}: no decimal left in the range")
         return sp.Rational(_pick(rng, allowed), scale)
@@ -83,8 +90,11 @@ def _rational(spec: ParamSpec, rng: np.random.Generator, owner: str) -> Any:
     low, high = Fraction(str(spec.low)), Fraction(str(spec.high))
     for _ in range(100):
         den = int(rng.integers(spec.den[0], spec.den[1] + 1))
-        numerators = [p for p in range(math.ceil(low * den), math.floor(high * den) + 1)
-                      if not _excluded(Fraction(p, den), spec.exclude)]
+        numerators = [
+            p
+            for p in range(math.ceil(low * den), math.floor(high * den) + 1)
+            if not _excluded(Fraction(p, den), spec.exclude)
+        ]
         if numerators:
             return sp.Rational(_pick(rng, numerators), den)
     raise TemplateError(f"{owner}: params.{spec.name}: no fraction fits the range and exclusions")

@@ -113,7 +113,13 @@ def _draw(data: PlotData, *, salt: str, alt: str) -> str:
         ax.axvline(0, color="#666666", linewidth=0.8)
         for i, ys in enumerate(curves):
             label = data.labels[i] if i < len(data.labels) else None
-            ax.plot(xs, _clip(ys, low, high), color=_COLOURS[i % len(_COLOURS)], linewidth=2, label=label)
+            ax.plot(
+                xs,
+                _clip(ys, low, high),
+                color=_COLOURS[i % len(_COLOURS)],
+                linewidth=2,
+                label=label,
+            )
         ax.set_xlim(*data.x)
         ax.set_ylim(low, high)
         ax.grid(True, linewidth=0.4, alpha=0.6)
@@ -132,14 +138,16 @@ def _accessible(svg: str, alt: str) -> str:
     body = svg[start:]
     end = body.index(">")
     label = html.escape(alt, quote=True)
-    return f'{body[:end]} role="img" aria-label="{label}"><title>{label}</title>{body[end + 1:]}'
+    return f'{body[:end]} role="img" aria-label="{label}"><title>{label}</title>{body[end + 1 :]}'
 
 
 def default_alt(data: PlotData) -> str:
     """A neutral description with sampled values (never the formula, which may be the answer)."""
     try:
         xs = np.linspace(data.x[0], data.x[1], 5)
-        samples = [np.broadcast_to(evaluate(fn, {data.variable: xs}), xs.shape) for fn in data.functions]
+        samples = [
+            np.broadcast_to(evaluate(fn, {data.variable: xs}), xs.shape) for fn in data.functions
+        ]
     except NotNumeric:
         samples = []
     parts = []

@@ -14,7 +14,18 @@ from quizengine.core.errors import TemplateError
 __all__ = ["TOP_LEVEL_KEYS", "Reader"]
 
 TOP_LEVEL_KEYS = frozenset(
-    {"id", "version", "title", "quiz", "skills", "difficulty", "prompt", "hints", "solution", "notes"}
+    {
+        "id",
+        "version",
+        "title",
+        "quiz",
+        "skills",
+        "difficulty",
+        "prompt",
+        "hints",
+        "solution",
+        "notes",
+    }
 )
 _MISSING = object()
 
@@ -53,8 +64,9 @@ class Reader:
             raise self.fail(key, f"must be a string, got {_kind(value)}")
         return value
 
-    def integer(self, key: str, default: Any = _MISSING, *, low: int | None = None,
-                high: int | None = None) -> Any:
+    def integer(
+        self, key: str, default: Any = _MISSING, *, low: int | None = None, high: int | None = None
+    ) -> Any:
         value = self.raw(key, default)
         if value is default:
             return value
@@ -94,8 +106,11 @@ class Reader:
     def range_of(self, key: str, value: Any, *, strict: bool, integers: bool = False) -> Any:
         wanted = "whole numbers" if integers else "numbers"
         kinds = (int,) if integers else (int, float)
-        if (not isinstance(value, list) or len(value) != 2
-                or not all(isinstance(v, kinds) and not isinstance(v, bool) for v in value)):
+        if (
+            not isinstance(value, list)
+            or len(value) != 2
+            or not all(isinstance(v, kinds) and not isinstance(v, bool) for v in value)
+        ):
             raise self.fail(key, f"must be a range [low, high] of {wanted}")
         low, high = value
         if low > high or (strict and low == high):
@@ -105,7 +120,9 @@ class Reader:
     def table_list(self, key: str) -> list[Any]:
         value = self.raw(key, [])
         if not isinstance(value, list):
-            raise self.fail(key, f"must be a list of tables ([[{self.path(key)}]]), got {_kind(value)}")
+            raise self.fail(
+                key, f"must be a list of tables ([[{self.path(key)}]]), got {_kind(value)}"
+            )
         return value
 
     def finish(self) -> None:
@@ -114,12 +131,21 @@ class Reader:
             if key in self.used:
                 continue
             if key in TOP_LEVEL_KEYS and self.where:
-                raise self.fail(key, f"'{key}' is inside [{self.where}]: top-level keys must come "
-                                     "before the first [table] header")
+                raise self.fail(
+                    key,
+                    f"'{key}' is inside [{self.where}]: top-level keys must come "
+                    "before the first [table] header",
+                )
             raise self.fail(key, "unknown key")
 
 
 def _kind(value: Any) -> str:
-    names = {str: "a string", bool: "a boolean", int: "a whole number", float: "a number",
-             list: "a list", dict: "a table"}
+    names = {
+        str: "a string",
+        bool: "a boolean",
+        int: "a whole number",
+        float: "a number",
+        list: "a list",
+        dict: "a table",
+    }
     return names.get(type(value), type(value).__name__)

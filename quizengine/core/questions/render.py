@@ -16,9 +16,11 @@ from functools import lru_cache
 from typing import Any
 
 import sympy as sp
-from jinja2 import StrictUndefined, TemplateError as JinjaError
+from jinja2 import StrictUndefined
+from jinja2 import TemplateError as JinjaError
+from jinja2.exceptions import SecurityError
 from jinja2.runtime import LoopContext
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
 
 from quizengine.core.errors import TemplateError
@@ -30,7 +32,7 @@ _MATH = re.compile(
     r"\\\[(?P<d1>.+?)\\\]|\$\$(?P<d2>.+?)\$\$|\\\((?P<i1>.+?)\\\)|(?<![\\$\w])\$(?P<i2>[^$\n]+?)\$",
     re.S,
 )
-_TOKEN = "QEZ{kind}{n}ZQE"
+_PLACEHOLDER = "QEZ{kind}{n}ZQE"
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
 
 
@@ -106,8 +108,13 @@ def _as_number(value: Any) -> float:
         raise SecurityError("powers need numbers") from exc
 
 
-_ENV = _Sandbox(undefined=StrictUndefined, autoescape=False, finalize=latex_of,
-                keep_trailing_newline=False, trim_blocks=False)
+_ENV = _Sandbox(
+    undefined=StrictUndefined,
+    autoescape=False,
+    finalize=latex_of,
+    keep_trailing_newline=False,
+    trim_blocks=False,
+)
 
 
 @lru_cache(maxsize=4096)
@@ -118,8 +125,13 @@ def _compile(source: str) -> Any:
 class TextRenderer:
     """Renders the text fields of one variant; figures are handed in as ready HTML."""
 
-    def __init__(self, owner: str, values: Mapping[str, Any], figures: Mapping[str, str],
-                 answers: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        owner: str,
+        values: Mapping[str, Any],
+        figures: Mapping[str, str],
+        answers: Mapping[str, Any] | None = None,
+    ) -> None:
         self.owner, self.values, self.figures = owner, values, figures
         self.answers = {k: _AsLatex(v) for k, v in (answers or {}).items()}
 
@@ -151,12 +163,16 @@ class TextRenderer:
         def plot(plot_id: str) -> str:
             if plot_id not in self.figures:
                 raise TemplateError(f"{self.owner}: {where}: no plot with id '{plot_id}'")
-            token = _TOKEN.format(kind="PLOT", n=len(pending))
+            token = _PLACEHOLDER.format(kind="PLOT", n=len(pending))
             pending[token] = self.figures[plot_id]
             return token
 
         helpers: dict[str, Callable[..., Any] | Any] = {
-            "latex": latex_of, "num": _num, "signed": _signed, "plot": plot, "answers": self.answers,
+            "latex": latex_of,
+            "num": _num,
+            "signed": _signed,
+            "plot": plot,
+            "answers": self.answers,
             "text": (lambda v: f"`{text_of(v)}`") if code_text else text_of,
         }
         try:
@@ -171,9 +187,11 @@ class TextRenderer:
         maths: dict[str, str] = {}
 
         def cut(match: re.Match[str]) -> str:
-            token = _TOKEN.format(kind="MATH", n=len(maths))
+            token = _PLACEHOLDER.format(kind="MATH", n=len(maths))
             display = match["d1"] is not None or match["d2"] is not None
-            body = next(g for g in (match["d1"], match["d2"], match["i1"], match["i2"]) if g is not None)
+            body = next(
+                g for g in (match["d1"], match["d2"], match["i1"], match["i2"]) if g is not None
+            )
             escaped = html.escape(body, quote=False)
             maths[token] = f"\\[{escaped}\\]" if display else f"\\({escaped}\\)"
             return token

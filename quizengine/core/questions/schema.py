@@ -11,13 +11,20 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from quizengine.core.errors import TemplateError
 from quizengine.core.questions.author import AUTHOR_FUNCTIONS, MAX_MATRIX
 from quizengine.core.questions.reader import Reader
 
 __all__ = [
-    "KINDS", "MistakeSpec", "OptionSpec", "ParamSpec", "PartSpec", "PlotSpec", "SelfTestSpec",
-    "TemplateSpec", "VerifySpec", "read_spec",
+    "KINDS",
+    "MistakeSpec",
+    "OptionSpec",
+    "ParamSpec",
+    "PartSpec",
+    "PlotSpec",
+    "SelfTestSpec",
+    "TemplateSpec",
+    "VerifySpec",
+    "read_spec",
 ]
 
 KINDS = ("expression", "equation", "inequality", "vector", "matrix", "numeric", "set", "choice")
@@ -28,8 +35,45 @@ ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*$")
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 PART_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 RESERVED = frozenset(AUTHOR_FUNCTIONS) | frozenset(
-    "x y z t e E i I pi oo latex text num signed plot answers expected sin cos tan exp log ln "
-    "sqrt abs sec csc cot asin acos atan sinh cosh tanh arcsin arccos arctan".split()
+    [
+        "x",
+        "y",
+        "z",
+        "t",
+        "e",
+        "E",
+        "i",
+        "I",
+        "pi",
+        "oo",
+        "latex",
+        "text",
+        "num",
+        "signed",
+        "plot",
+        "answers",
+        "expected",
+        "sin",
+        "cos",
+        "tan",
+        "exp",
+        "log",
+        "ln",
+        "sqrt",
+        "abs",
+        "sec",
+        "csc",
+        "cot",
+        "asin",
+        "acos",
+        "atan",
+        "sinh",
+        "cosh",
+        "tanh",
+        "arcsin",
+        "arccos",
+        "arctan",
+    ]
 )
 
 
@@ -133,12 +177,14 @@ class TemplateSpec:
 
 
 def read_spec(data: dict[str, Any]) -> TemplateSpec:
-    """Check a parsed TOML document and build its spec; raises ``TemplateError`` naming the field."""
-    owner = data.get("id") if isinstance(data.get("id"), str) else "template"
+    """Check a parsed TOML document and build its spec (``TemplateError`` names the field)."""
+    owner = str(data["id"]) if isinstance(data.get("id"), str) else "template"
     top = Reader(data, "", owner)
     template_id = top.text("id")
     if not ID_RE.match(template_id):
-        raise top.fail("id", f"'{template_id}' must look like '<quiz-id>/<slug>' (lowercase, digits, '-')")
+        raise top.fail(
+            "id", f"'{template_id}' must look like '<quiz-id>/<slug>' (lowercase, digits, '-')"
+        )
     quiz = top.text("quiz")
     if template_id.split("/")[0] != quiz:
         raise top.fail("quiz", f"'{quiz}' must equal the part of the id before '/'")
@@ -149,21 +195,35 @@ def read_spec(data: dict[str, Any]) -> TemplateSpec:
     params = tuple(_param(top, name, names) for name in _table(top, "params"))
     derived = tuple((name, _expr(top, "derived", name, names)) for name in _table(top, "derived"))
     constraints = tuple(_constraints(top))
-    plots = tuple(_plot(Reader(p, f"plots[{i}]", owner), f"plot{i + 1}")
-                  for i, p in enumerate(top.table_list("plots")))
+    plots = tuple(
+        _plot(Reader(p, f"plots[{i}]", owner), f"plot{i + 1}")
+        for i, p in enumerate(top.table_list("plots"))
+    )
     if len({p.id for p in plots}) != len(plots):
         raise top.fail("plots", "plot ids must be unique")
-    parts = tuple(_part(Reader(p, f"parts[{i}]", owner), i) for i, p in enumerate(top.table_list("parts")))
+    parts = tuple(
+        _part(Reader(p, f"parts[{i}]", owner), i) for i, p in enumerate(top.table_list("parts"))
+    )
     if not parts:
         raise top.fail("parts", "a template needs at least one [[parts]]")
     if len({p.id for p in parts}) != len(parts):
         raise top.fail("parts", "part ids must be unique")
     spec = TemplateSpec(
-        id=template_id, version=top.integer("version", low=1, high=10**6), title=top.text("title"),
-        quiz=quiz, skills=skills, difficulty=top.integer("difficulty", low=1, high=3),
-        notes=top.text("notes", ""), prompt=top.text("prompt"), hints=top.texts("hints", ()),
-        solution=top.text("solution", ""), params=params, derived=derived,
-        constraints=constraints, plots=plots, parts=parts,
+        id=template_id,
+        version=top.integer("version", low=1, high=10**6),
+        title=top.text("title"),
+        quiz=quiz,
+        skills=skills,
+        difficulty=top.integer("difficulty", low=1, high=3),
+        notes=top.text("notes", ""),
+        prompt=top.text("prompt"),
+        hints=top.texts("hints", ()),
+        solution=top.text("solution", ""),
+        params=params,
+        derived=derived,
+        constraints=constraints,
+        plots=plots,
+        parts=parts,
     )
     top.finish()
     return spec
@@ -175,8 +235,11 @@ def _table(top: Reader, key: str) -> Any:
         raise top.fail(key, f"must be a table [{key}]")
     for name, value in table.items():
         if name in {"prompt", "hints", "solution", "notes", "title"}:
-            raise top.fail(f"{key}.{name}", f"'{name}' is inside [{key}]: top-level keys must come "
-                                            "before the first [table] header")
+            raise top.fail(
+                f"{key}.{name}",
+                f"'{name}' is inside [{key}]: top-level keys must come "
+                "before the first [table] header",
+            )
         if key != "constraints" and key != "params" and not isinstance(value, str):
             raise top.fail(f"{key}.{name}", "must be an author expression (a string)")
     return table
@@ -184,9 +247,13 @@ def _table(top: Reader, key: str) -> Any:
 
 def _name(top: Reader, section: str, name: str, names: set[str]) -> None:
     if not NAME_RE.match(name):
-        raise top.fail(f"{section}.{name}", "names are letters, digits and '_', starting with a letter")
+        raise top.fail(
+            f"{section}.{name}", "names are letters, digits and '_', starting with a letter"
+        )
     if name in RESERVED:
-        raise top.fail(f"{section}.{name}", f"'{name}' is reserved (a variable, constant, function or helper)")
+        raise top.fail(
+            f"{section}.{name}", f"'{name}' is reserved (a variable, constant, function or helper)"
+        )
     if name in names:
         raise top.fail(f"{section}.{name}", f"'{name}' is defined twice")
     names.add(name)
@@ -204,7 +271,7 @@ def _constraints(top: Reader) -> list[tuple[str, str]]:
     out = []
     for name, value in _table(top, "constraints").items():
         if not isinstance(value, str) or not value.strip():
-            raise top.fail(f"constraints.{name}", "must be a condition such as \"a != b\"")
+            raise top.fail(f"constraints.{name}", 'must be a condition such as "a != b"')
         out.append((name, value))
     return out
 
@@ -215,19 +282,30 @@ def _param(top: Reader, name: str, names: set[str]) -> ParamSpec:
     kinds = [k for k in PARAM_KINDS if r.has(k)]
     if len(kinds) != 1:
         found = ", ".join(kinds) or "none"
-        raise r.fail("", f"needs exactly one kind key among {', '.join(PARAM_KINDS)} (found {found})")
+        raise r.fail(
+            "", f"needs exactly one kind key among {', '.join(PARAM_KINDS)} (found {found})"
+        )
     kind = kinds[0]
     exclude = tuple(r.raw("exclude", []))
     if kind == "choice":
         choices = r.raw("choice")
-        if not isinstance(choices, list) or not choices or not all(
-                isinstance(c, str | int | float) and not isinstance(c, bool) for c in choices):
+        if (
+            not isinstance(choices, list)
+            or not choices
+            or not all(
+                isinstance(c, str | int | float) and not isinstance(c, bool) for c in choices
+            )
+        ):
             raise r.fail("choice", "must be a non-empty list of expressions or numbers")
         left = tuple(c for c in choices if c not in exclude)
         spec = ParamSpec(name, kind, choices=left)
     elif kind in ("int", "rational", "decimal"):
         low, high = r.range_of(kind, r.raw(kind), strict=False, integers=kind == "int")
-        den = r.range_of("den", r.raw("den"), strict=False, integers=True) if kind == "rational" else (1, 1)
+        den = (
+            r.range_of("den", r.raw("den"), strict=False, integers=True)
+            if kind == "rational"
+            else (1, 1)
+        )
         if den[0] < 1:
             raise r.fail("den", "denominators must be at least 1")
         places = r.integer("places", 1, low=0, high=6) if kind == "decimal" else 1
@@ -248,8 +326,11 @@ def _shape(r: Reader, kind: str) -> tuple[int, int]:
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_MATRIX:
             raise r.fail("vector", f"must be a length 1..{MAX_MATRIX}")
         return (1, value)
-    if (not isinstance(value, list) or len(value) != 2
-            or not all(isinstance(v, int) and 1 <= v <= MAX_MATRIX for v in value)):
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(v, int) and 1 <= v <= MAX_MATRIX for v in value)
+    ):
         raise r.fail("matrix", f"must be [rows, cols], each 1..{MAX_MATRIX}")
     return (value[0], value[1])
 
@@ -268,8 +349,13 @@ def _plot(r: Reader, default_id: str) -> PlotSpec:
     if labels and len(labels) != len(functions):
         raise r.fail("labels", f"has {len(labels)} labels for {len(functions)} functions")
     spec = PlotSpec(
-        id=r.text("id", default_id), functions=functions, labels=labels, x=r.pair("x"),
-        y=r.pair("y", None), variable=r.text("variable", "x"), alt=r.text("alt", None),
+        id=r.text("id", default_id),
+        functions=functions,
+        labels=labels,
+        x=r.pair("x"),
+        y=r.pair("y", None),
+        variable=r.text("variable", "x"),
+        alt=r.text("alt", None),
     )
     r.finish()
     return spec
@@ -282,8 +368,10 @@ def _part(r: Reader, index: int) -> PartSpec:
     kind = r.text("kind")
     if kind not in KINDS:
         raise r.fail("kind", f"unknown kind '{kind}' (expected one of {', '.join(KINDS)})")
-    options = tuple(_option(Reader(o, f"{r.where}.options[{i}]", r.owner))
-                    for i, o in enumerate(r.table_list("options")))
+    options = tuple(
+        _option(Reader(o, f"{r.where}.options[{i}]", r.owner))
+        for i, o in enumerate(r.table_list("options"))
+    )
     answer = r.text("answer", None)
     if kind == "choice":
         if len(options) < 2:
@@ -298,16 +386,32 @@ def _part(r: Reader, index: int) -> PartSpec:
     if not weight > 0:
         raise r.fail("weight", "must be positive")
     part = PartSpec(
-        id=part_id, kind=kind, prompt=r.text("prompt", ""), answer=answer, weight=float(weight),
-        variables=r.texts("variables", None), domain=_domain(r, "domain"),
-        tolerance=_tolerance(r), forms=r.texts("forms", ()), forbidden=r.texts("forbidden", ()),
-        allow_complex=r.boolean("allow_complex", False), allow_zero=r.boolean("allow_zero", False),
-        timeout=float(r.number("timeout", 2.0)), shuffle=r.boolean("shuffle", True), options=options,
-        mistakes=tuple(_mistake(Reader(m, f"{r.where}.mistakes[{i}]", r.owner), i)
-                       for i, m in enumerate(r.table_list("mistakes"))),
-        tests=tuple(_selftest(Reader(t, f"{r.where}.tests[{i}]", r.owner))
-                    for i, t in enumerate(r.table_list("tests"))),
-        verify=_verify(Reader(r.raw("verify"), f"{r.where}.verify", r.owner)) if r.has("verify") else None,
+        id=part_id,
+        kind=kind,
+        prompt=r.text("prompt", ""),
+        answer=answer,
+        weight=float(weight),
+        variables=r.texts("variables", None),
+        domain=_domain(r, "domain"),
+        tolerance=_tolerance(r),
+        forms=r.texts("forms", ()),
+        forbidden=r.texts("forbidden", ()),
+        allow_complex=r.boolean("allow_complex", False),
+        allow_zero=r.boolean("allow_zero", False),
+        timeout=float(r.number("timeout", 2.0)),
+        shuffle=r.boolean("shuffle", True),
+        options=options,
+        mistakes=tuple(
+            _mistake(Reader(m, f"{r.where}.mistakes[{i}]", r.owner), i)
+            for i, m in enumerate(r.table_list("mistakes"))
+        ),
+        tests=tuple(
+            _selftest(Reader(t, f"{r.where}.tests[{i}]", r.owner))
+            for i, t in enumerate(r.table_list("tests"))
+        ),
+        verify=_verify(Reader(r.raw("verify"), f"{r.where}.verify", r.owner))
+        if r.has("verify")
+        else None,
     )
     if part.timeout <= 0:
         raise r.fail("timeout", "must be positive")
@@ -321,7 +425,9 @@ def _domain(r: Reader, key: str) -> tuple[tuple[str, tuple[float, float]], ...] 
         return None
     if not isinstance(table, dict) or not table:
         raise r.fail(key, "must be a table such as { x = [-2, 2] }")
-    return tuple((name, r.range_of(f"{key}.{name}", bounds, strict=True)) for name, bounds in table.items())
+    return tuple(
+        (name, r.range_of(f"{key}.{name}", bounds, strict=True)) for name, bounds in table.items()
+    )
 
 
 def _tolerance(r: Reader) -> tuple[tuple[str, Any], ...] | None:
@@ -334,7 +440,10 @@ def _tolerance(r: Reader) -> tuple[tuple[str, Any], ...] | None:
         ok = isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
         if key == "sigfigs":
             ok = (isinstance(value, int) and value >= 1) or (
-                isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value))
+                isinstance(value, list)
+                and len(value) == 2
+                and all(isinstance(v, int) for v in value)
+            )
         if not ok:
             raise r.fail(f"tolerance.{key}", f"invalid value {value!r}")
     return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in table.items()))
@@ -347,15 +456,26 @@ def _option(r: Reader) -> OptionSpec:
     correct = r.raw("correct", False)
     if not isinstance(correct, bool | str):
         raise r.fail("correct", "must be true, false or a condition string")
-    plot = _plot(Reader(r.raw("plot"), f"{r.where}.plot", r.owner), "option") if r.has("plot") else None
-    spec = OptionSpec(expr=r.text("expr", None), text=r.text("text", None), plot=plot,
-                      correct=correct, feedback=r.text("feedback", ""))
+    plot = (
+        _plot(Reader(r.raw("plot"), f"{r.where}.plot", r.owner), "option")
+        if r.has("plot")
+        else None
+    )
+    spec = OptionSpec(
+        expr=r.text("expr", None),
+        text=r.text("text", None),
+        plot=plot,
+        correct=correct,
+        feedback=r.text("feedback", ""),
+    )
     r.finish()
     return spec
 
 
 def _mistake(r: Reader, index: int) -> MistakeSpec:
-    spec = MistakeSpec(answer=r.text("answer"), feedback=r.text("feedback"), code=r.text("code", f"m{index + 1}"))
+    spec = MistakeSpec(
+        answer=r.text("answer"), feedback=r.text("feedback"), code=r.text("code", f"m{index + 1}")
+    )
     if not PART_RE.match(spec.code):
         raise r.fail("code", "codes are letters, digits, '-' and '_'")
     r.finish()
@@ -369,8 +489,13 @@ def _selftest(r: Reader) -> SelfTestSpec:
     if expect not in EXPECT:
         raise r.fail("expect", f"must be one of {', '.join(EXPECT)}, got '{expect}'")
     score = r.number("score", None)
-    spec = SelfTestSpec(answer=r.text("answer", None), text=r.text("text", None), expect=expect,
-                        code=r.text("code", None), score=None if score is None else float(score))
+    spec = SelfTestSpec(
+        answer=r.text("answer", None),
+        text=r.text("text", None),
+        expect=expect,
+        code=r.text("code", None),
+        score=None if score is None else float(score),
+    )
     r.finish()
     return spec
 
@@ -378,7 +503,9 @@ def _selftest(r: Reader) -> SelfTestSpec:
 def _verify(r: Reader) -> VerifySpec:
     kind = r.text("kind")
     if kind not in VERIFY_KINDS:
-        raise r.fail("kind", f"unknown verify kind '{kind}' (expected one of {', '.join(VERIFY_KINDS)})")
+        raise r.fail(
+            "kind", f"unknown verify kind '{kind}' (expected one of {', '.join(VERIFY_KINDS)})"
+        )
     wrt = r.raw("wrt")
     names = (wrt,) if isinstance(wrt, str) else tuple(wrt) if isinstance(wrt, list) else ()
     if not names or not all(isinstance(n, str) and NAME_RE.match(n) for n in names):
@@ -386,10 +513,18 @@ def _verify(r: Reader) -> VerifySpec:
     if kind == "derivative" and len(names) != 1:
         raise r.fail("wrt", "a derivative is taken with respect to one variable")
     at = r.raw("at", None)
-    if at is not None and (not isinstance(at, dict) or set(at) != set(names)
-                           or not all(isinstance(v, str) for v in at.values())):
+    if at is not None and (
+        not isinstance(at, dict)
+        or set(at) != set(names)
+        or not all(isinstance(v, str) for v in at.values())
+    ):
         raise r.fail("at", "must give an author expression for each variable in wrt")
-    spec = VerifySpec(kind=kind, of=r.text("of"), wrt=names,
-                      at=None if at is None else tuple(at.items()), domain=_domain(r, "domain"))
+    spec = VerifySpec(
+        kind=kind,
+        of=r.text("of"),
+        wrt=names,
+        at=None if at is None else tuple(at.items()),
+        domain=_domain(r, "domain"),
+    )
     r.finish()
     return spec

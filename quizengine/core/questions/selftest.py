@@ -24,7 +24,13 @@ from quizengine.core.questions.model import Template, Variant, VariantPart
 from quizengine.core.questions.render import text_of
 from quizengine.core.questions.verify import infer_verify, verify_part
 
-__all__ = ["DISTINCT_SEEDS", "MIN_DISTINCT", "count_distinct_variants", "grade_part", "validate_template"]
+__all__ = [
+    "DISTINCT_SEEDS",
+    "MIN_DISTINCT",
+    "count_distinct_variants",
+    "grade_part",
+    "validate_template",
+]
 
 MIN_DISTINCT = 20
 DISTINCT_SEEDS = range(60)
@@ -62,8 +68,10 @@ def validate_template(template: Template, *, seeds: int = 20) -> list[str]:
         failures.append(f"{template.id} seed 0: plots: {exc.message}")
     distinct = count_distinct_variants(template)
     if distinct < MIN_DISTINCT:
-        failures.append(f"{template.id}: only {distinct} distinct variants in seeds "
-                        f"0..{DISTINCT_SEEDS[-1]} (need {MIN_DISTINCT}): widen the parameter ranges")
+        failures.append(
+            f"{template.id}: only {distinct} distinct variants in seeds "
+            f"0..{DISTINCT_SEEDS[-1]} (need {MIN_DISTINCT}): widen the parameter ranges"
+        )
     return failures
 
 
@@ -101,12 +109,21 @@ def _run(case: _Case, part: VariantPart, where: str) -> list[str]:
         good = abs(verdict.score - case.score) <= 1e-9
     if good:
         return []
-    want = wanted + (f" ({case.code})" if case.code else "") + (f" score {case.score}" if case.score is not None else "")
-    return [f"{where}: {case.label} {case.text!r} was {verdict.verdict} ({verdict.code}, score {verdict.score}); "
-            f"expected {want}. Feedback: {verdict.feedback}"]
+    want = (
+        wanted
+        + (f" ({case.code})" if case.code else "")
+        + (f" score {case.score}" if case.score is not None else "")
+    )
+    return [
+        f"{where}: {case.label} {case.text!r} was {verdict.verdict} "
+        f"({verdict.code}, score {verdict.score}); "
+        f"expected {want}. Feedback: {verdict.feedback}"
+    ]
 
 
-def _cases(template: Template, part: VariantPart, draft: PartDraft, values: dict[str, Any]) -> Iterator[_Case]:
+def _cases(
+    template: Template, part: VariantPart, draft: PartDraft, values: dict[str, Any]
+) -> Iterator[_Case]:
     spec = draft.spec
     if part.kind == "choice":
         correct = set(part.expected.split(","))
@@ -117,7 +134,9 @@ def _cases(template: Template, part: VariantPart, draft: PartDraft, values: dict
     else:
         yield _Case("the expected answer", part.expected_text, "correct")
         for mistake, value in zip(spec.mistakes, draft.mistakes, strict=True):
-            yield _Case(f"mistake '{mistake.code}'", text_of(value), "incorrect", f"mistake:{mistake.code}")
+            yield _Case(
+                f"mistake '{mistake.code}'", text_of(value), "incorrect", f"mistake:{mistake.code}"
+            )
         perturbed = perturb(part.kind, part.expected, tolerant=spec.tolerance is not None)
         if perturbed is not None:
             yield _Case("the perturbed answer", text_of(perturbed), "not-correct")
@@ -133,6 +152,7 @@ def _cases(template: Template, part: VariantPart, draft: PartDraft, values: dict
 
 def perturb(kind: str, expected: Any, *, tolerant: bool) -> Any:
     """A nearby wrong answer: +1 (more when a tolerance applies), one entry changed, rhs + 1."""
+
     def bump(value: Any) -> Any:
         if tolerant and isinstance(value, sp.Expr) and value.is_number:
             return value + 1 + abs(value) / 2
@@ -149,11 +169,19 @@ def perturb(kind: str, expected: Any, *, tolerant: bool) -> Any:
     return None
 
 
-def _verify(template: Template, part: VariantPart, values: dict[str, Any], seed: int, where: str) -> list[str]:
+def _verify(
+    template: Template, part: VariantPart, values: dict[str, Any], seed: int, where: str
+) -> list[str]:
     spec = next(p for p in template.spec.parts if p.id == part.part_id)
     verification = infer_verify(template.spec, spec)
     if verification is None:
         return []
-    problem = verify_part(verification, part.expected, values, owner=template.id,
-                          where=f"parts.{part.part_id}", seed=seed)
+    problem = verify_part(
+        verification,
+        part.expected,
+        values,
+        owner=template.id,
+        where=f"parts.{part.part_id}",
+        seed=seed,
+    )
     return [] if problem is None else [f"{where}: {problem}"]

@@ -31,7 +31,7 @@ _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
 def infer_verify(spec: TemplateSpec, part: PartSpec) -> VerifySpec | None:
-    """The declared check, or one inferred from ``answer = "diff(f, x)"`` (directly or via a name)."""
+    """The declared check, or one inferred from ``answer = "diff(f, x)"`` (or via a name)."""
     if part.verify is not None or part.answer is None:
         return part.verify
     derived = dict(spec.derived)
@@ -53,8 +53,9 @@ def infer_verify(spec: TemplateSpec, part: PartSpec) -> VerifySpec | None:
     return VerifySpec(kind=name, of=of, wrt=tuple(names))
 
 
-def verify_part(check: VerifySpec, expected: Any, values: dict[str, Any], *, owner: str,
-                where: str, seed: int) -> str | None:
+def verify_part(
+    check: VerifySpec, expected: Any, values: dict[str, Any], *, owner: str, where: str, seed: int
+) -> str | None:
     """``None`` when the expected answer agrees with finite differences, else what is wrong."""
     function = evaluate_expression(check.of, values, owner=owner, where=f"{where}.verify.of")
     symbols = tuple(sp.Symbol(n) for n in check.wrt)
@@ -65,7 +66,8 @@ def verify_part(check: VerifySpec, expected: Any, values: dict[str, Any], *, own
     except NotNumeric as exc:
         return f"cannot verify numerically: {exc}"
     if reference.shape != target.shape:
-        return f"verify {check.kind}: the expected answer has shape {target.shape[1:]}, expected {reference.shape[1:]}"
+        return (f"verify {check.kind}: the expected answer has shape {target.shape[1:]}, "
+                f"expected {reference.shape[1:]}")
     rest = tuple(range(1, reference.ndim))
     ok = np.all(np.isfinite(reference) & np.isfinite(target), axis=rest)
     needed = 1 if check.at is not None else MIN_POINTS
@@ -77,15 +79,20 @@ def verify_part(check: VerifySpec, expected: Any, values: dict[str, Any], *, own
     if np.any(wrong):
         k = int(np.argmax(wrong))
         point = {str(s): round(float(points[s][k]), 4) for s in symbols}
-        return f"verify {check.kind} of {check.of}: the expected answer disagrees with finite differences at {point}"
+        return (f"verify {check.kind} of {check.of}: the expected answer disagrees with "
+                f"finite differences at {point}")
     return None
 
 
-def _points(check: VerifySpec, values: dict[str, Any], owner: str, where: str, seed: int) -> dict[sp.Symbol, Any]:
+def _points(
+    check: VerifySpec, values: dict[str, Any], owner: str, where: str, seed: int
+) -> dict[sp.Symbol, Any]:
     if check.at is not None:
         out = {}
         for name, text in check.at:
-            value = evaluate_expression(text, values, owner=owner, where=f"{where}.verify.at.{name}")
+            value = evaluate_expression(
+                text, values, owner=owner, where=f"{where}.verify.at.{name}"
+            )
             out[sp.Symbol(name)] = np.atleast_1d(evaluate(value, {})).astype(float)
         return out
     domain = dict(check.domain or ())
@@ -94,8 +101,9 @@ def _points(check: VerifySpec, values: dict[str, Any], owner: str, where: str, s
     return {sp.Symbol(n): rng.uniform(*domain.get(n, (-2.0, 2.0)), POINTS) for n in check.wrt}
 
 
-def _expected_at(expected: Any, symbols: tuple[sp.Symbol, ...], points: dict[sp.Symbol, Any],
-                 constant: bool) -> np.ndarray:
+def _expected_at(
+    expected: Any, symbols: tuple[sp.Symbol, ...], points: dict[sp.Symbol, Any], constant: bool
+) -> np.ndarray:
     count = len(next(iter(points.values())))
     items = list(expected) if isinstance(expected, sp.MatrixBase) else [expected]
     shape = expected.shape if isinstance(expected, sp.MatrixBase) else ()
@@ -114,29 +122,42 @@ def _shifted(points: dict[sp.Symbol, Any], steps: dict[sp.Symbol, Any]) -> dict[
     return {s: points[s] + steps.get(s, 0.0) for s in points}
 
 
-def _firsts(function: Any, symbols: tuple[sp.Symbol, ...], points: dict[sp.Symbol, Any]) -> np.ndarray:
+def _firsts(
+    function: Any, symbols: tuple[sp.Symbol, ...], points: dict[sp.Symbol, Any]
+) -> np.ndarray:
     """(count, m functions, n variables) central differences."""
     columns = []
     for s in symbols:
         h = 1e-5 * np.maximum(1.0, np.abs(points[s]))
-        up, down = _eval(function, symbols, _shifted(points, {s: h})), _eval(function, symbols, _shifted(points, {s: -h}))
+        up, down = (
+            _eval(function, symbols, _shifted(points, {s: h})),
+            _eval(function, symbols, _shifted(points, {s: -h})),
+        )
         columns.append((up - down) / (2 * h)[:, None])
     return np.stack(columns, axis=-1)
 
 
-def _derivative(function: Any, symbols: tuple[sp.Symbol, ...], points: dict[sp.Symbol, Any]) -> np.ndarray:
+def _derivative(
+    function: Any, symbols: tuple[sp.Symbol, ...], points: dict[sp.Symbol, Any]
+) -> np.ndarray:
     return _firsts(function, symbols, points)[:, 0, 0]
 
 
-def _gradient(function: Any, symbols: tuple[sp.Symbol, ...], points: dict[sp.Symbol, Any]) -> np.ndarray:
+def _gradient(
+    function: Any, symbols: tuple[sp.Symbol, ...], points: dict[sp.Symbol, Any]
+) -> np.ndarray:
     return _firsts(function, symbols, points)[:, 0, :][:, None, :]
 
 
-def _jacobian(function: Any, symbols: tuple[sp.Symbol, ...], points: dict[sp.Symbol, Any]) -> np.ndarray:
+def _jacobian(
+    function: Any, symbols: tuple[sp.Symbol, ...], points: dict[sp.Symbol, Any]
+) -> np.ndarray:
     return _firsts(function, symbols, points)
 
 
-def _hessian(function: Any, symbols: tuple[sp.Symbol, ...], points: dict[sp.Symbol, Any]) -> np.ndarray:
+def _hessian(
+    function: Any, symbols: tuple[sp.Symbol, ...], points: dict[sp.Symbol, Any]
+) -> np.ndarray:
     """Second differences: f(x+hi+hj) - f(x+hi-hj) - f(x-hi+hj) + f(x-hi-hj) over 4 hi hj."""
     n = len(symbols)
     count = len(points[symbols[0]])
@@ -154,5 +175,8 @@ def _hessian(function: Any, symbols: tuple[sp.Symbol, ...], points: dict[sp.Symb
 
 
 _ESTIMATORS: dict[str, Callable[[Any, tuple[sp.Symbol, ...], dict[sp.Symbol, Any]], np.ndarray]] = {
-    "derivative": _derivative, "gradient": _gradient, "jacobian": _jacobian, "hessian": _hessian,
+    "derivative": _derivative,
+    "gradient": _gradient,
+    "jacobian": _jacobian,
+    "hessian": _hessian,
 }

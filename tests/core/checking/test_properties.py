@@ -3,12 +3,14 @@ and arbitrary text never crashes ``check``."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sympy as sp
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from quizengine.core.checking import check
+from quizengine.core.checking import AnswerSpec, check
 
 pytestmark = pytest.mark.usefixtures("needs_parser")
 x, y = sp.symbols("x y")
@@ -37,7 +39,11 @@ REWRITES = [sp.expand, sp.factor, sp.together, sp.expand_trig, lambda e: e.rewri
 
 
 def text_of(e: sp.Basic) -> str:
-    return sp.sstr(e).replace("**", "^")
+    """Plain text the parser reads: ``^`` for powers, ``e`` and ``i`` for E and I."""
+    return re.sub(r"\bI\b", "i", re.sub(r"\bE\b", "e", sp.sstr(e).replace("**", "^")))
+
+
+SPEC = AnswerSpec(allow_complex=True)
 
 
 @SETTINGS
@@ -45,7 +51,7 @@ def text_of(e: sp.Basic) -> str:
 def test_rewritten_forms_are_correct(expr: sp.Expr, which: int) -> None:
     rewritten = REWRITES[which](expr)
     assume(len(text_of(rewritten)) < 600)
-    v = check(expr, text_of(rewritten))
+    v = check(expr, text_of(rewritten), SPEC)
     assert v.verdict == "correct", (expr, rewritten, v)
 
 
@@ -62,7 +68,7 @@ def test_perturbations_are_incorrect(expr: sp.Expr, how: str) -> None:
                                  for f in expr.atoms(sp.sin, sp.cos)})
         assume(sp.simplify(swapped - expr) != 0)
         wrong = swapped
-    v = check(expr, text_of(wrong))
+    v = check(expr, text_of(wrong), SPEC)
     assert v.verdict == "incorrect", (expr, wrong, v)
 
 

@@ -21,9 +21,14 @@ def bank_template(template_id: str) -> Template:
 
 def example_ids() -> list[str]:
     """Ids of the example templates that FORMAT.md points to."""
-    return sorted(f"{quiz}/{f.stem}" for quiz, week in MINE.items() for f in (BANK / week / quiz).glob("*.toml"))
+    return sorted(
+        f"{quiz}/{f.stem}"
+        for quiz, week in MINE.items()
+        for f in (BANK / week / quiz).glob("*.toml")
+    )
 
-MINIMAL = '''
+
+MINIMAL = """
 id = "w1-chain-rule/minimal"
 version = 1
 title = "Minimal"
@@ -56,7 +61,7 @@ code = "forgot-inner"
 [[parts.tests]]
 answer = "expected"
 expect = "correct"
-'''
+"""
 
 
 def template_text(**replacements: str) -> str:

@@ -6,8 +6,17 @@ import pytest
 import sympy as sp
 
 from quizengine.core.errors import TemplateError
-from quizengine.core.questions import AUTHOR_FUNCTIONS, generate, load_template_text, validate_template
-from quizengine.core.questions.expressions import evaluate_condition, evaluate_expression, split_condition
+from quizengine.core.questions import (
+    AUTHOR_FUNCTIONS,
+    generate,
+    load_template_text,
+    validate_template,
+)
+from quizengine.core.questions.expressions import (
+    evaluate_condition,
+    evaluate_expression,
+    split_condition,
+)
 
 from .helpers import MINIMAL, replace
 
@@ -16,7 +25,9 @@ M = sp.ImmutableMatrix
 
 
 def value(text: str, **constants):
-    return evaluate_expression(text, {k: sp.sympify(v) for k, v in constants.items()}, owner="t", where="w")
+    return evaluate_expression(
+        text, {k: sp.sympify(v) for k, v in constants.items()}, owner="t", where="w"
+    )
 
 
 BUILDERS = [
@@ -85,9 +96,33 @@ def test_singular_inverse_is_undefined_not_an_error() -> None:
 
 
 def test_every_author_function_is_a_function_spec() -> None:
-    assert {"diff", "integrate", "subs", "series", "taylor", "expand", "factor", "simplify", "together",
-            "Matrix", "matrix", "transpose", "det", "inverse", "jacobian", "hessian", "gradient",
-            "sigmoid", "dot", "eval_at", "N", "numeric", "Rational", "max", "min"} <= set(AUTHOR_FUNCTIONS)
+    assert {
+        "diff",
+        "integrate",
+        "subs",
+        "series",
+        "taylor",
+        "expand",
+        "factor",
+        "simplify",
+        "together",
+        "Matrix",
+        "matrix",
+        "transpose",
+        "det",
+        "inverse",
+        "jacobian",
+        "hessian",
+        "gradient",
+        "sigmoid",
+        "dot",
+        "eval_at",
+        "N",
+        "numeric",
+        "Rational",
+        "max",
+        "min",
+    } <= set(AUTHOR_FUNCTIONS)
     assert all(spec.name == name for name, spec in AUTHOR_FUNCTIONS.items())
 
 

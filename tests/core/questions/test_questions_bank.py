@@ -9,11 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from quizengine.core.checking import check
 from quizengine.core.questions import generate, load_template_text, validate_template
 from quizengine.core.questions.loader import scan_bank
-from quizengine.core.questions.render import text_of
-from quizengine.core.questions.selftest import perturb
 
 BANK = Path(__file__).resolve().parents[3] / "question_bank"
 FILES = sorted(BANK.rglob("*.toml"))
@@ -31,15 +28,7 @@ def test_template(path: Path) -> None:
     for seed in SEEDS:
         variant = generate(template, seed, plots=False)
         assert variant.to_dict() == generate(template, seed, plots=False).to_dict(), seed
-        for part in variant.parts:
-            where = (seed, part.part_id)
-            assert check(part.expected, part.expected_text, part.spec).verdict == "correct", where
-            if part.kind == "choice":
-                wrong = next(c.id for c in part.choices if c.id not in part.expected.split(","))
-                assert check(part.expected, wrong, part.spec).verdict == "incorrect", where
-                continue
-            perturbed = perturb(part.kind, part.expected, tolerant=part.spec.tolerance is not None)
-            if perturbed is not None:
-                assert check(part.expected, text_of(perturbed), part.spec).verdict != "correct", where
-    # self-tests, mistakes, finite-difference verification and >= 20 distinct variants in 60 seeds
+    # On every seed: the expected answer is graded correct, a perturbed answer (expected + 1, an
+    # entry changed) and every wrong option are not, mistakes and declared self-tests get their
+    # verdicts, the finite-difference verification holds; and >= 20 distinct variants in 60 seeds.
     assert validate_template(template, seeds=len(SEEDS)) == []

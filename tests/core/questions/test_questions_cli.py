@@ -6,13 +6,12 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from quizengine.commands.bank import bank
 
 from .helpers import BANK, MINE, MINIMAL
-
-import pytest
 
 
 @pytest.fixture
@@ -32,12 +31,25 @@ def test_list_json(examples) -> None:
     assert result.exit_code == 0
     rows = json.loads(result.output)
     row = next(r for r in rows if r["id"] == "w1-chain-rule/power-of-polynomial")
-    assert row == {"id": "w1-chain-rule/power-of-polynomial", "version": 1, "quiz": "w1-chain-rule",
-                   "skills": ["chain-rule"], "difficulty": 1, "title": "Chain rule: a power of a polynomial"}
+    assert row == {
+        "id": "w1-chain-rule/power-of-polynomial",
+        "version": 1,
+        "quiz": "w1-chain-rule",
+        "skills": ["chain-rule"],
+        "difficulty": 1,
+        "title": "Chain rule: a power of a polynomial",
+    }
 
 
 def test_generate_json(examples) -> None:
-    result = run("generate", "w2-calculating-hessians/hessian-at-point", "--seed", "4", "--json", env=examples)
+    result = run(
+        "generate",
+        "w2-calculating-hessians/hessian-at-point",
+        "--seed",
+        "4",
+        "--json",
+        env=examples,
+    )
     assert result.exit_code == 0
     variant = json.loads(result.output)
     assert variant["seed"] == 4 and variant["parts"][0]["kind"] == "matrix"
@@ -46,9 +58,15 @@ def test_generate_json(examples) -> None:
 
 
 def test_validate_one_template(examples) -> None:
-    result = run("validate", "--seeds", "3", "--template", "w1-chain-rule/power-of-polynomial", env=examples)
+    result = run(
+        "validate", "--seeds", "3", "--template", "w1-chain-rule/power-of-polynomial", env=examples
+    )
     assert result.exit_code == 0, result.output
-    assert result.output.strip().splitlines()[-1].startswith("bank validate: ok: 1 templates x 3 seeds")
+    assert (
+        result.output.strip()
+        .splitlines()[-1]
+        .startswith("bank validate: ok: 1 templates x 3 seeds")
+    )
 
 
 def test_validate_fails_and_names_template_and_seed(tmp_path: Path) -> None:
@@ -63,4 +81,8 @@ def test_validate_fails_and_names_template_and_seed(tmp_path: Path) -> None:
     assert "FAIL w1-chain-rule/minimal" in result.output
     assert "w1-chain-rule/minimal seed 1 part a: tests[1]" in result.output
     assert "load: " in result.output and "bad.toml" in result.output
-    assert result.output.strip().splitlines()[-1].startswith("bank validate: FAILED: 2 templates x 2 seeds, 2 templates failing")
+    assert (
+        result.output.strip()
+        .splitlines()[-1]
+        .startswith("bank validate: FAILED: 2 templates x 2 seeds, 2 templates failing")
+    )

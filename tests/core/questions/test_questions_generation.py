@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+
 import pytest
 
 from quizengine.core.errors import NotFoundError, TemplateError
@@ -30,7 +31,9 @@ def test_different_seeds_give_different_variants(minimal) -> None:
 
 def test_version_changes_the_variant(minimal) -> None:
     bumped = load_template_text(replace(MINIMAL, "version = 1", "version = 2"))
-    assert [generate(minimal, s).prompt_html for s in range(6)] != [generate(bumped, s).prompt_html for s in range(6)]
+    assert [generate(minimal, s).prompt_html for s in range(6)] != [
+        generate(bumped, s).prompt_html for s in range(6)
+    ]
 
 
 _SCRIPT = """
@@ -46,13 +49,23 @@ print(json.dumps(out, sort_keys=True))
 
 
 def test_same_variant_in_another_process() -> None:
-    ids = ["w1-chain-rule/which-graph-is-derivative", "w2-calculating-hessians/classify-stationary-point"]
+    ids = [
+        "w1-chain-rule/which-graph-is-derivative",
+        "w2-calculating-hessians/classify-stationary-point",
+    ]
     paths = [str(BANK / MINE[tid.split("/")[0]] / f"{tid}.toml") for tid in ids]
-    here = json.dumps({tid: generate(bank_template(tid), 7, plots=True).to_dict() for tid in ids}, sort_keys=True)
+    here = json.dumps(
+        {tid: generate(bank_template(tid), 7, plots=True).to_dict() for tid in ids}, sort_keys=True
+    )
     for hash_seed in ("1", "12345"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-        result = subprocess.run([sys.executable, "-c", _SCRIPT, *paths], capture_output=True,
-                                text=True, check=True, env=env)
+        result = subprocess.run(
+            [sys.executable, "-c", _SCRIPT, *paths],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+        )
         assert result.stdout.strip() == here
 
 
@@ -68,18 +81,30 @@ def test_public_dict_hides_answers_solution_and_seed() -> None:
     for template in map(bank_template, example_ids()):
         variant = generate(template, 3, plots=False)
         public = variant.public_dict()
-        assert not _keys(public) & {"expected", "expected_latex", "solution_html", "seed", "mistakes", "values"}
+        assert not _keys(public) & {
+            "expected",
+            "expected_latex",
+            "solution_html",
+            "seed",
+            "mistakes",
+            "values",
+        }
         text = json.dumps(public)
         assert variant.solution_html not in text
         for part in variant.parts:
             if part.kind != "choice" and len(part.expected_latex) > 6:  # short numbers occur anyway
                 assert part.expected_latex not in text, (template.id, part.part_id)
         full = variant.to_dict()
-        assert full["seed"] == 3 and full["solution_html"] and all("expected" in p for p in full["parts"])
+        assert (
+            full["seed"] == 3
+            and full["solution_html"]
+            and all("expected" in p for p in full["parts"])
+        )
 
 
 CONSTRAINED = replace(MINIMAL, "[derived]", '[derived]\nc = "a - b"\n').replace(
-    "[[parts]]", '[constraints]\nbig-gap = "abs(a - b) >= 6 and b < 0"\n\n[[parts]]', 1)
+    "[[parts]]", '[constraints]\nbig-gap = "abs(a - b) >= 6 and b < 0"\n\n[[parts]]', 1
+)
 
 
 def test_constraints_reject_variants() -> None:
@@ -91,13 +116,17 @@ def test_constraints_reject_variants() -> None:
 
 
 def test_unsatisfiable_constraint_raises_naming_it() -> None:
-    template = load_template_text(CONSTRAINED.replace('abs(a - b) >= 6 and b < 0', 'a > 100'))
-    with pytest.raises(TemplateError, match=r"seed 0: no acceptable variant in 50 draws.*constraint 'big-gap'"):
+    template = load_template_text(CONSTRAINED.replace("abs(a - b) >= 6 and b < 0", "a > 100"))
+    with pytest.raises(
+        TemplateError, match=r"seed 0: no acceptable variant in 50 draws.*constraint 'big-gap'"
+    ):
         generate(template, 0)
 
 
 def test_mistake_equal_to_answer_is_degenerate() -> None:
-    template = load_template_text(replace(MINIMAL, 'answer = "cos(a*x + b)"', 'answer = "a*cos(a*x + b)"'))
+    template = load_template_text(
+        replace(MINIMAL, 'answer = "cos(a*x + b)"', 'answer = "a*cos(a*x + b)"')
+    )
     with pytest.raises(TemplateError, match="mistake 'forgot-inner' of part a equals the answer"):
         generate(template, 0)
 
@@ -121,14 +150,18 @@ def test_degenerate_draws_are_redrawn_deterministically() -> None:
 
 def test_wrong_kind_of_answer_is_a_template_error() -> None:
     text = replace(MINIMAL, 'kind = "expression"', 'kind = "matrix"')
-    with pytest.raises(TemplateError, match="parts.a.answer: a 'matrix' part needs a matrix answer"):
+    with pytest.raises(
+        TemplateError, match="parts.a.answer: a 'matrix' part needs a matrix answer"
+    ):
         generate(load_template_text(text), 0)
 
 
 def test_choice_options_are_shuffled_per_seed() -> None:
     template = bank_template("w2-calculating-hessians/classify-stationary-point")
     graph = bank_template("w1-chain-rule/which-graph-is-derivative")
-    assert {generate(template, s, plots=False).parts[2].choices[0].label_html for s in range(5)} == {"a local minimum"}
+    assert {
+        generate(template, s, plots=False).parts[2].choices[0].label_html for s in range(5)
+    } == {"a local minimum"}
     answers = [generate(graph, s, plots=False).part("a").expected for s in range(24)]
     assert len(set(answers)) >= 3  # the correct graph moves around
     variant = generate(graph, 4, plots=False)

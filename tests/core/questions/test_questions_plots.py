@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+
 import sympy as sp
 
 from quizengine.core.questions import generate
@@ -32,22 +33,36 @@ def test_variant_plots_are_deterministic_svg_with_alt_text() -> None:
 
 
 def test_svg_is_identical_when_redrawn_without_the_cache() -> None:
-    data = PlotData(functions=(sp.sin(x), 1 / x), labels=("sin", "1/x"), x=(-3.0, 3.0), y=None, variable=x)
+    data = PlotData(
+        functions=(sp.sin(x), 1 / x), labels=("sin", "1/x"), x=(-3.0, 3.0), y=None, variable=x
+    )
     assert _draw(data, salt="k", alt="a") == _draw(data, salt="k", alt="a")
-    assert render_svg(data, key=("t", 1, 0, 0), alt="a") is render_svg(data, key=("t", 1, 0, 0), alt="a")
+    assert render_svg(data, key=("t", 1, 0, 0), alt="a") is render_svg(
+        data, key=("t", 1, 0, 0), alt="a"
+    )
 
 
 def test_default_alt_describes_without_the_formula() -> None:
     data = PlotData(functions=(x**2,), labels=(), x=(-2.0, 2.0), y=None, variable=x)
     alt = default_alt(data)
-    assert alt.startswith("Graph for x from -2 to 2") and "y(-2) = 4" in alt and "x^2" not in alt and "x**2" not in alt
+    assert (
+        alt.startswith("Graph for x from -2 to 2")
+        and "y(-2) = 4" in alt
+        and "x^2" not in alt
+        and "x**2" not in alt
+    )
 
 
 def test_plots_without_pyplot() -> None:
-    code = ("import sys\nfrom pathlib import Path\nfrom quizengine.core.questions import generate, load_template_text\n"
-            f"generate(load_template_text(Path({str(GRAPH_FILE)!r}).read_text()), 0)\n"
-            "print('matplotlib.pyplot' in sys.modules, 'matplotlib' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    code = (
+        "import sys\nfrom pathlib import Path\n"
+        "from quizengine.core.questions import generate, load_template_text\n"
+        f"generate(load_template_text(Path({str(GRAPH_FILE)!r}).read_text()), 0)\n"
+        "print('matplotlib.pyplot' in sys.modules, 'matplotlib' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
     assert out == ["False", "True"]
 
 

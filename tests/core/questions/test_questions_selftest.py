@@ -26,8 +26,11 @@ def test_failing_declared_test_is_reported_with_template_seed_and_part() -> None
 
 
 def test_literal_invalid_text_and_expected_code() -> None:
-    text = MINIMAL + ('\n[[parts.tests]]\ntext = "cos(("\nexpect = "invalid"\n'
-                      '\n[[parts.tests]]\nanswer = "cos(a*x + b)"\nexpect = "incorrect"\ncode = "mistake:forgot-inner"\n')
+    text = MINIMAL + (
+        '\n[[parts.tests]]\ntext = "cos(("\nexpect = "invalid"\n'
+        '\n[[parts.tests]]\nanswer = "cos(a*x + b)"\nexpect = "incorrect"\n'
+        'code = "mistake:forgot-inner"\n'
+    )
     assert validate_template(load_template_text(text), seeds=3) == []
     wrong_code = text.replace('code = "mistake:forgot-inner"', 'code = "mistake:other"')
     failures = validate_template(load_template_text(wrong_code), seeds=2)
@@ -38,7 +41,11 @@ def test_wrong_expected_derivative_is_caught_by_finite_differences() -> None:
     # the author "forgot the chain rule": the answer is wrong, and its own tests agree with it
     text = replace(MINIMAL, 'fp = "diff(f, x)"', 'fp = "cos(a*x + b)"')
     text = replace(text, 'answer = "cos(a*x + b)"', 'answer = "-cos(a*x + b)"')
-    text = replace(text, 'variables = ["x"]', 'variables = ["x"]\nverify = { kind = "derivative", of = "f", wrt = "x" }')
+    text = replace(
+        text,
+        'variables = ["x"]',
+        'variables = ["x"]\nverify = { kind = "derivative", of = "f", wrt = "x" }',
+    )
     failures = validate_template(load_template_text(text), seeds=3)
     assert len(failures) == 3
     assert all("disagrees with finite differences" in f for f in failures)
@@ -46,11 +53,18 @@ def test_wrong_expected_derivative_is_caught_by_finite_differences() -> None:
 
 def test_verification_is_inferred_from_diff_answers() -> None:
     template = load_template_text(MINIMAL)
-    assert infer_verify(template.spec, template.spec.parts[0]) == VerifySpec(kind="derivative", of="f", wrt=("x",))
-    inline = load_template_text(replace(MINIMAL, 'answer = "fp"', 'answer = "hessian(f*y, [x, y])"').replace(
-        'kind = "expression"', 'kind = "matrix"').replace('answer = "cos(a*x + b)"', 'answer = "[[0, 0], [0, 0]]"').replace(
-        'variables = ["x"]', 'variables = ["x", "y"]'))
-    assert infer_verify(inline.spec, inline.spec.parts[0]) == VerifySpec(kind="hessian", of="f*y", wrt=("x", "y"))
+    assert infer_verify(template.spec, template.spec.parts[0]) == VerifySpec(
+        kind="derivative", of="f", wrt=("x",)
+    )
+    inline = load_template_text(
+        replace(MINIMAL, 'answer = "fp"', 'answer = "hessian(f*y, [x, y])"')
+        .replace('kind = "expression"', 'kind = "matrix"')
+        .replace('answer = "cos(a*x + b)"', 'answer = "[[0, 0], [0, 0]]"')
+        .replace('variables = ["x"]', 'variables = ["x", "y"]')
+    )
+    assert infer_verify(inline.spec, inline.spec.parts[0]) == VerifySpec(
+        kind="hessian", of="f*y", wrt=("x", "y")
+    )
     assert validate_template(inline, seeds=2) == []
 
 
@@ -83,10 +97,16 @@ def test_finite_differences_at_a_point() -> None:
 
 
 def test_too_few_variants_is_reported() -> None:
-    narrow = replace(replace(MINIMAL, "a = { int = [2, 9] }", "a = { int = [2, 3] }"),
-                     "b = { int = [-5, 5], exclude = [0] }", "b = { int = [1, 2] }")
+    narrow = replace(
+        replace(MINIMAL, "a = { int = [2, 9] }", "a = { int = [2, 3] }"),
+        "b = { int = [-5, 5], exclude = [0] }",
+        "b = { int = [1, 2] }",
+    )
     template = load_template_text(narrow)
     assert count_distinct_variants(template) == 4
     failures = validate_template(template, seeds=2)
-    assert failures == ["w1-chain-rule/minimal: only 4 distinct variants in seeds 0..59 (need 20): widen the parameter ranges"]
+    assert failures == [
+        "w1-chain-rule/minimal: only 4 distinct variants in seeds 0..59 (need 20): "
+        "widen the parameter ranges"
+    ]
     assert count_distinct_variants(load_template_text(MINIMAL)) >= 20
