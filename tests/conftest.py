@@ -28,6 +28,16 @@ BANK_PATH = PROJECT_ROOT / "question_bank"
 PASSWORD = "correct horse battery"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> Iterator[None]:
+    """Scrypt costs ~0.2 s per hash; tests hash hundreds of passwords, so use cheap PBKDF2 here."""
+    from quizengine.services import users
+
+    users.HASH_METHOD = "pbkdf2:sha256:1000"
+    yield
+    users.HASH_METHOD = "scrypt"
+
+
 def _is_postgres(url: str) -> bool:
     return url.startswith("postgresql")
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from quizengine.db.models import User
 from quizengine.services import catalog, users
@@ -31,10 +31,8 @@ def demo_password(secret: str, username: str) -> str:
 @with_appcontext
 def demo() -> None:
     """Load demo users, the quizzes and the bank, and print the demo credentials."""
-    from quizengine.core.questions import load_bank
-
     bank_path = Path(current_app.config["BANK_PATH"])
-    templates = load_bank(bank_path)
+    templates = _load_templates(bank_path)
     secret = current_app.config["SECRET_KEY"]
     database = current_app.extensions["quizengine.db"]
     with database.session() as session, session.begin():
@@ -49,10 +47,26 @@ def demo() -> None:
         click.echo(f"  {role:<10} {username} / {demo_password(secret, username)}")
 
 
+def _load_templates(bank_path: Path) -> dict[str, Any]:
+    """Every template that loads; a broken file is reported and skipped, not fatal."""
+    from quizengine.core.errors import TemplateError
+    from quizengine.core.questions import load_template_text
+
+    templates = {}
+    for path in sorted(bank_path.rglob("*.toml")):
+        try:
+            template = load_template_text(path.read_text(encoding="utf-8"))
+        except TemplateError as error:
+            click.echo(f"skipped {path.relative_to(bank_path)}: {error.message}", err=True)
+            continue
+        templates[template.id] = template
+    return templates
+
+
 def _ensure_user(session, username: str, role: str, password: str) -> None:  # type: ignore[no-untyped-def]
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         users.create_user(session, username=username, password=password, role=role)
         return
     user.role, user.is_active = role, True
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = users.hash_password(password)

@@ -55,9 +55,13 @@ def next_question(
     items = [core_mastery.Item(template_id=t.id, skills=tuple(t.skills), difficulty=t.difficulty)
              for t in templates.values()]
     rng = np.random.default_rng(variants.derive_seed(secret, user_id, "practice", served))
-    options = {"now": now, "rng": rng, "params": fitted_params(session), "threshold": threshold}
-    choice = (core_mastery.choose_next(states, items, recent=recent, **options)
-              or core_mastery.choose_next(states, items, **options))
+    params = fitted_params(session)
+
+    def pick(avoid: list[str]) -> core_mastery.Choice | None:
+        return core_mastery.choose_next(states, items, now=now, rng=rng, recent=avoid,
+                                        params=params, threshold=threshold)
+
+    choice = pick(recent) or pick([])  # everything seen recently: allow repeats
     if choice is None:
         raise ConflictError("There are no practice questions yet.")
     template = templates[choice.template_id]

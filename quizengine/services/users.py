@@ -24,12 +24,18 @@ from quizengine.services import audit
 from quizengine.services.errors import AuthError, NotFoundError, RateLimited, ValidationFailed
 
 MIN_PASSWORD_LENGTH = 8
+# werkzeug's default (scrypt). The test suite lowers the cost (tests/conftest.py); nothing else may.
+HASH_METHOD = "scrypt"
 
 
 @lru_cache(maxsize=1)
 def _dummy_hash() -> str:
     """Checked for unknown names, so that they cost as much time as known ones."""
-    return generate_password_hash("not a real password")
+    return hash_password("not a real password")
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=HASH_METHOD)
 
 
 def create_user(session: Session, *, username: str, password: str, role: str = "student") -> User:
@@ -38,7 +44,7 @@ def create_user(session: Session, *, username: str, password: str, role: str = "
     problems = _problems(session, username, password, role)
     if problems:
         raise ValidationFailed(problems[0], messages=problems)
-    user = User(username=username, password_hash=generate_password_hash(password), role=role)
+    user = User(username=username, password_hash=hash_password(password), role=role)
     session.add(user)
     session.flush()
     return user

@@ -42,7 +42,7 @@ def test_instructor_previews_a_template_at_a_seed(page, log_in, imported_bank):
     log_in("tina", "instructor")
     page.goto("/instructor/")
     page.get_by_role("link", name="w1-chain-rule/power-of-polynomial").click()
-    page.get_by_label("Seed").fill("7")
+    page.get_by_label("Seed", exact=True).fill("7")
     page.get_by_role("button", name="Preview").click()
     page.wait_for_url(re.compile(r"seed=7"))
     assert page.locator(".expected .katex").count() >= 1

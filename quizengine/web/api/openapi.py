@@ -184,5 +184,5 @@ DOCUMENT: dict[str, Any] = {
 
 
 @bp.get("/openapi.json")
-def openapi_document() -> object:
+def openapi_document() -> Any:
     return jsonify(DOCUMENT)
