@@ -50,8 +50,11 @@ def parse(text: str, options: ParseOptions | None = None) -> Parsed:
     Traceback (most recent call last):
     ...
     quizengine.core.errors.UnknownNameError: unknown name `In` at column 1: did you mean `ln`?
-    >>> parse("(x+1").offset if False else parse("2*(x+1)").text
-    '2*x + 2'
+    >>> try:
+    ...     parse("2*(x+1")
+    ... except ParseError as error:
+    ...     print(error.offset, error)
+    2 missing `)` to close the `(` at column 3
     """
     opts = _DEFAULT if options is None else options
     if not isinstance(text, str):

@@ -121,7 +121,7 @@ def _refuse(message: str, offset: int | None) -> ParseError:
 def build_sum(terms: Sequence[Any], *, max_digits: int, offset: int | None) -> Any:
     """``t1 + t2 + ...`` (subtraction arrives as negated terms), built in one flat Add."""
     if all(_is_expr(term) for term in terms):
-        check_combination(terms, max_digits, offset)
+        check_combination(terms, max_digits, offset, product=False)
         value = sympy.Add(*terms)
         check_number(value, max_digits, offset)
         return value
@@ -153,7 +153,8 @@ def build_product(factors: Sequence[tuple[Any, bool, int]], *, max_digits: int) 
         if divide and not _is_expr(value):
             raise _refuse(f"cannot divide by {_kind(value)}", offset)
     if all(_is_expr(value) for value, _, _ in factors):
-        check_combination([v for v, _, _ in factors], max_digits, factors[0][2])
+        check_combination([v for v, _, _ in factors], max_digits, factors[0][2],
+                          product=True)
         value = sympy.Mul(*[sympy.Pow(v, -1) if d else v for v, d, _ in factors])
         check_number(value, max_digits, factors[0][2])
         return value

@@ -49,6 +49,7 @@ class Parser:
         self.notes = self.names.notes
         self.depth = 0
         self.abs_depth = 0
+        self.glued_power_end = -1  # end of an `e^2` directly followed by a factor
 
     # -- token helpers -------------------------------------------------------------------
     def peek(self, ahead: int = 0) -> Token:
@@ -114,6 +115,8 @@ class Parser:
             spans.append((first.start, last.end, self.pos == begin + 1 and first.kind == "num"))
             if implicit and len(factors) >= 3 and factors[-2][1]:
                 self._note_division(spans)
+            if implicit and spans[-2][1] == self.glued_power_end:
+                self._note_glued_power(spans)
             token = self.peek()
             if self.at("*", "/"):
                 self.advance()
@@ -149,6 +152,14 @@ class Parser:
         self.notes.append(f"`{whole}` read as {reading}; write {numerator}/({lower}) if you "
                           "meant that")
 
+    def _note_glued_power(self, spans: list[tuple[int, int, bool]]) -> None:
+        """``e^2x`` is e^2*x: say so, and how to put 2x in the exponent."""
+        (p0, p1, _), (r0, r1, _) = spans[-2:]
+        power, rest = self.text[p0:p1], self.text[r0:r1]
+        base, _, exponent = power.partition("^") if "^" in power else power.partition("**")
+        self.notes.append(f"`{self.text[p0:r1]}` read as ({power})*{rest}; write "
+                          f"{base}^({exponent}{rest}) to put {exponent}{rest} in the exponent")
+
     def unary(self) -> Any:
         if self.at("-", "+"):
             op = self.advance()
@@ -174,9 +185,7 @@ class Parser:
         after = self.peek()
         if base_token.text == "e" and base_token.kind == "name" and first.text != "(" \
                 and self.starts_factor(after) and not after.space:
-            shown = self.snippet(base_token.start)
-            self.notes.append(f"`{shown}…` read as {shown}*…: write e^(…) to put more in the "
-                              "exponent")
+            self.glued_power_end = self.tokens[self.pos - 1].end  # noted by product()
         return builders.build_power(base, exponent, max_digits=self.options.max_digits,
                                     offset=op.start)
 

@@ -50,20 +50,29 @@ def check_number(value: Any, max_digits: int, offset: int | None) -> None:
         raise LimitError(f"a number with more than {max_digits} digits", offset=offset)
 
 
-def check_combination(values: Any, max_digits: int, offset: int | None) -> None:
-    """Refuse a sum or product whose exact numbers together could exceed ``max_digits`` digits.
+def check_combination(values: Any, max_digits: int, offset: int | None, *,
+                      product: bool) -> None:
+    """Refuse a sum or product whose exact result could exceed ``max_digits`` digits.
 
-    Checked before SymPy combines them (a common denominator or a product of two 3000-digit
-    numbers is longer than either); the bound (sum of all numerator and denominator digits)
-    is generous and costs nothing for the small numbers of real answers.
+    Checked before SymPy combines the numbers (a product of two 3000-digit numbers, or a common
+    denominator, is longer than either). Bounds: a product has at most the summed digits of its
+    numerators (and of its denominators); a sum at most the longest numerator plus the summed
+    digits of the denominators, plus one.
     """
-    total = 0
+    numerators: list[int] = []
+    denominators = 0
     for value in values:
         number = value.args[0] if isinstance(value, sympy.Add | sympy.Mul) and value.args \
             else value
         if isinstance(number, sympy.Rational):
-            total += _rational_digits(number)
-    if total > max_digits:
+            numerators.append(digits_of_int(int(number.p)))
+            if number.q != 1:
+                denominators += digits_of_int(int(number.q))
+    if not numerators:
+        return
+    longest = sum(numerators) if product else max(numerators) + 1
+    bound = max(longest, denominators) if product else longest + denominators
+    if bound > max_digits:
         raise LimitError(f"numbers with more than {max_digits} digits", offset=offset)
 
 

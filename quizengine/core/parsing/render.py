@@ -55,6 +55,7 @@ class _TextPrinter(StrPrinter):  # type: ignore[misc]  # SymPy is untyped
 
 
 _PRINTER = _TextPrinter({"order": None})
+_LATEX = {"ln_notation": True, "inv_trig_style": "full"}  # \ln, \arcsin (never sin^{-1})
 
 
 def _chain(expr: Any, show: Any, ops: dict[str, str]) -> str | None:
@@ -101,5 +102,5 @@ def to_latex(value: Any) -> str:
     if isinstance(value, sympy.Or):
         return r" \text{ or } ".join(map(to_latex, value.args))
     if isinstance(value, MatrixBase):
-        return str(sympy.latex(value, mat_str="bmatrix", mat_delim="", ln_notation=True))
-    return str(sympy.latex(value, ln_notation=True))
+        return str(sympy.latex(value, mat_str="bmatrix", mat_delim="", **_LATEX))
+    return str(sympy.latex(value, **_LATEX))

@@ -42,7 +42,6 @@ def shape_of(value: Any) -> str:
     return "expression"
 
 
-
 # -- the answer ----------------------------------------------------------------------
 def answer(parser: Parser) -> Any:
     """relations joined by `and`/`or` (top level only), then the end of the text."""
@@ -57,6 +56,7 @@ def answer(parser: Parser) -> Any:
         raise parser.unexpected(parser.advance())
     return joined(parser, parts, joins) if joins else parts[0]
 
+
 def relations(parser: Parser) -> Any:
     """sum (relop sum)*"""
     sides, ops = [parser.sum()], []
@@ -64,6 +64,7 @@ def relations(parser: Parser) -> Any:
         ops.append(parser.advance())
         sides.append(parser.sum())
     return relation(parser, sides, ops) if ops else sides[0]
+
 
 def joined(parser: Parser, parts: list[Any], joins: list[Token]) -> Any:
     """``x = 1 or x = 2``; `and` binds tighter than `or`."""
@@ -83,6 +84,7 @@ def joined(parser: Parser, parts: list[Any], joins: list[Token]) -> Any:
     ands = [g[0] if len(g) == 1 else sympy.And(*g, evaluate=False) for g in groups]
     return ands[0] if len(ands) == 1 else sympy.Or(*ands, evaluate=False)
 
+
 def top_comma(parser: Parser, comma: Token) -> ParseError:
     before, after = parser.peek(-1), parser.peek(1)
     if before.kind == "num" and after.kind == "num" and not comma.space and not after.space:
@@ -93,6 +95,7 @@ def top_comma(parser: Parser, comma: Token) -> ParseError:
     return ParseError(
         f"a list needs brackets: [a, b] for a vector, {{a, b}} for a set "
         f"(comma at column {column(comma.start)})", offset=comma.start)
+
 
 def relation(parser: Parser, sides: list[Any], ops: list[Token]) -> Any:
     for side, op in zip(sides, [ops[0], *ops], strict=True):
@@ -114,6 +117,7 @@ def relation(parser: Parser, sides: list[Any], ops: list[Token]) -> Any:
                              offset=op.start) from error
     return built[0] if len(built) == 1 else sympy.And(*built, evaluate=False)
 
+
 # -- brackets ------------------------------------------------------------------------
 def expect_close(parser: Parser, opener: Token, closer: str) -> None:
     token = parser.peek()
@@ -131,6 +135,7 @@ def expect_close(parser: Parser, opener: Token, closer: str) -> None:
                          offset=token.start)
     raise parser.unexpected(token)
 
+
 def items(parser: Parser, opener: Token, closer: str) -> list[Any]:
     """Comma-separated sums up to ``closer`` (at least one)."""
     parser.enter()
@@ -141,6 +146,7 @@ def items(parser: Parser, opener: Token, closer: str) -> list[Any]:
     expect_close(parser, opener, closer)
     parser.leave()
     return found
+
 
 def group(parser: Parser, opener: Token) -> Any:
     if parser.at(")"):
@@ -155,6 +161,7 @@ def group(parser: Parser, opener: Token) -> Any:
     parser.notes.append(f"`{parser.snippet(opener.start)}` read as the vector "
                       f"[{parser.snippet(opener.start)[1:-1]}]")
     return sympy.ImmutableMatrix([found])
+
 
 def brackets(parser: Parser, opener: Token) -> Any:
     if parser.at("]"):
@@ -176,6 +183,7 @@ def brackets(parser: Parser, opener: Token) -> Any:
                          f"have {', '.join(map(str, lengths))})", offset=opener.start)
     return sympy.ImmutableMatrix([list(row) for row in rows])
 
+
 def braces(parser: Parser, opener: Token) -> Any:
     if parser.at("}"):
         parser.advance()
@@ -187,6 +195,7 @@ def braces(parser: Parser, opener: Token) -> Any:
                              offset=opener.start)
     return sympy.FiniteSet(*entries)
 
+
 def absolute(parser: Parser, bar: Token) -> Any:
     parser.abs_depth += 1
     parser.enter()
@@ -196,22 +205,24 @@ def absolute(parser: Parser, bar: Token) -> Any:
     expect_close(parser, bar, "|")
     return parser.call(builders.FUNCTIONS["abs"], [inside], builtin=True, offset=bar.start)
 
+
 def root(parser: Parser, sign: Token) -> Any:
     bracketed = parser.at("(")
     argument = parser.postfix()
     after = parser.peek()
     if not bracketed and (parser.at("^", "**") or parser.starts_factor(after)):
         parser.notes.append(f"`{parser.snippet(sign.start)}` takes only "
-                          f"{parser.snippet(sign.start + 1)} under the root: write √(…) "
-                          "for more")
-    return parser.call(builders.FUNCTIONS["sqrt"], [argument], builtin=True,
-                     offset=sign.start)
+                            f"{parser.snippet(sign.start + 1)} under the root: write √(…) "
+                            "for more")
+    return parser.call(builders.FUNCTIONS["sqrt"], [argument], builtin=True, offset=sign.start)
+
 
 # -- functions -----------------------------------------------------------------------
 def apply(parser: Parser, callee: Callee, name: Token) -> Any:
     """A function name was read: its power (``sin^2``), then its argument(s)."""
     power = function_power(parser, name) if parser.at("^", "**") else None
-    if parser.at("("):
+    bracketed = parser.at("(")
+    if bracketed:
         args = items(parser, parser.advance(), ")") if parser.peek(1).text != ")" else None
         if args is None:
             raise ParseError(f"`{name.source}()` needs an argument (column "
@@ -222,15 +233,15 @@ def apply(parser: Parser, callee: Callee, name: Token) -> Any:
         raise ParseError(f"`{name.source}` needs an argument in brackets, like "
                          f"{name.source}(x) (column {column(name.start)})", offset=name.start)
     value = parser.call(callee.spec, args, builtin=callee.builtin, offset=name.start)
-    explicit = parser.tokens[parser.pos - 1].text == ")" and power is None
     if power is not None:
         value = builders.build_power(value, power, max_digits=parser.options.max_digits,
                                      offset=name.start)
-    if not explicit:
+    if power is not None or not bracketed:
         from quizengine.core.parsing.render import to_text
 
         parser.notes.append(f"`{parser.snippet(name.start)}` read as {to_text(value)}")
     return value
+
 
 def function_power(parser: Parser, name: Token) -> Any:
     """``sin^2(x)`` is sin(x)^2; ``sin^-1(x)`` is refused as ambiguous."""
@@ -247,6 +258,7 @@ def function_power(parser: Parser, name: Token) -> Any:
         raise ParseError(f"write the power after the argument, like {name.source}(x)^2 "
                          f"(column {column(name.start)})", offset=name.start)
     return power
+
 
 def bare_argument(parser: Parser) -> Any:
     """``sin x``: the next power-level factor; a number keeps a glued name (``sin 2x``)."""

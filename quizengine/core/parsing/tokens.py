@@ -50,6 +50,7 @@ _SUPERSCRIPTS = {
     "⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4",
     "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9", "⁻": "-", "⁺": "+",
 }
+_SUBSCRIPTS = {chr(0x2080 + k): str(k) for k in range(10)}
 _BAD_CHARS = {
     "'": "quotes are not part of a formula",
     '"': "quotes are not part of a formula",
@@ -101,7 +102,7 @@ def _fold(char: str) -> tuple[str, str]:
         if folded.isascii() and (folded.isalpha() or folded in "()[]{}+-*/^=<>,|!"):
             return ("name" if folded.isalpha() else "op"), folded
         return _fold(folded) if not folded.isascii() else ("bad", "")
-    if char.isspace():
+    if char.isspace() or unicodedata.category(char) == "Cf":  # incl. zero-width spaces
         return "ws", ""
     return "bad", ""
 
@@ -135,7 +136,11 @@ def tokenize(text: str, *, max_depth: int, max_nodes: int, e_is_name: bool = Fal
             tokens.append(Token(kind or "", text[i:end], i, end, space, text[i:end]))
             i = end
         else:
+            count = len(tokens)
             i = _unicode_token(text, i, space, tokens)
+            if len(tokens) == count:  # an invisible character (zero-width space)
+                space = True
+                continue
         space = False
         last = tokens[-1]
         if last.kind == "op" and last.text in _OPENERS:
@@ -178,6 +183,15 @@ def _unicode_token(text: str, i: int, space: bool, tokens: list[Token]) -> int:
         if match is not None:
             tokens.append(Token("name", match.group(1), i, match.end(), space, match.group()))
             return match.end()
+    if char in _SUBSCRIPTS and tokens and tokens[-1].kind == "name" and tokens[-1].end == i:
+        j = i  # x₁₂ is the name x_12
+        while j < len(text) and text[j] in _SUBSCRIPTS:
+            j += 1
+        name = tokens.pop()
+        digits = "".join(_SUBSCRIPTS[c] for c in text[i:j])
+        tokens.append(name._replace(text=f"{name.text}_{digits}", end=j,
+                                    source=name.source + text[i:j]))
+        return j
     if char.isascii():
         raise ParseError(_bad_ascii_message(text, i), offset=i)
     kind, canonical = _fold(char)

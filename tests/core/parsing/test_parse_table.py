@@ -105,6 +105,8 @@ EXPRESSIONS = [
     # names
     ("x_1 + x1", sympy.Symbol("x_1") + sympy.Symbol("x1")),
     ("a[2]", sympy.Symbol("a_2")),
+    ("x₁ + x₂₃", sympy.Symbol("x_1") + sympy.Symbol("x_23")),
+    ("x\u200b+\u00a01", x + 1),
     ("alpha(x)", sympy.Symbol("alpha") * x),
     ("xsin(x)", x * sympy.sin(x)),
 ]
@@ -130,6 +132,9 @@ DECLARED = [
     ("i", None, sympy.Symbol("i")),
     ("k x", ParseOptions(variables=frozenset({"x"}), constants={"k": sympy.Integer(3)}), 3 * x),
     ("sigma(x)", ParseOptions(variables=frozenset({"sigma", "x"})), sympy.Symbol("sigma") * x),
+    ("h k", ParseOptions(constants={"h": 0.1, "k": 4}), Rational(2, 5)),
+    ("x_1 x_2", ParseOptions(variables=frozenset({"x_1", "x_2"})),
+     sympy.Symbol("x_1") * sympy.Symbol("x_2")),
 ]
 
 
@@ -182,13 +187,15 @@ NOTES = [
     ("sin 2x", sympy.sin(2 * x), "`sin 2x` read as sin(2*x)"),
     ("sin 2 x", sympy.sin(2) * x, "`sin 2` read as sin(2)"),
     ("sin x^2", sympy.sin(x**2), "read as sin(x^2)"),
+    ("sin 2(x+1)", sympy.sin(2 * x + 2), "`sin 2(x+1)` read as sin(2*x + 2)"),
+    ("sin²x", sympy.sin(x) ** 2, "read as sin(x)^2"),
     ("ln x + 1", log(x) + 1, "`ln x` read as log(x)"),
     ("1/2x", x / 2, "write 1/(2x) if you meant that"),
     ("a/b x", a * x / b, "write a/(b x) if you meant that"),
     ("a/bx", a / sympy.Symbol("bx"), "`bx` read as one name"),
     ("x(x+1)", x * (x + 1), "`x(…)` read as x*(…)"),
     ("ab", sympy.Symbol("ab"), "`ab` read as one name"),
-    ("e^2x", exp(2) * x, "write e^(…)"),
+    ("e^2x", exp(2) * x, "`e^2x` read as (e^2)*x; write e^(2x) to put 2x in the exponent"),
     ("2e-3", Rational(1, 500), "scientific notation"),
     ("√2x", sqrt(2) * x, "under the root"),
     ("(1, 2)", ImmutableMatrix([[1, 2]]), "read as the vector"),
@@ -227,6 +234,7 @@ READINGS = [
     ("x = 1", "x = 1", "x = 1"),
     ("{1, 2}", "{1, 2}", r"\left\{1, 2\right\}"),
     ("|x|", "abs(x)", r"\left|{x}\right|"),
+    ("arcsin(x)", "asin(x)", r"\arcsin{\left(x \right)}"),
 ]
 
 

@@ -1,0 +1,184 @@
+"""Web benchmark (issue 4): N simulated students against gunicorn + PostgreSQL over real HTTP.
+
+    .venv/bin/python bench/web.py [--students 100] [--duration 20] [--workers 4 --threads 4]
+
+Setup (not timed): a fresh database ``quizengine_bench`` migrated with ``quizengine db upgrade``,
+one quiz folder of the bank and N students seeded through the services, gunicorn started with
+``-k gthread`` on a free port. Then, all students at once:
+
+1. log in and start an attempt (``POST /quizzes/<id>/attempts``: variants are generated here),
+   timed as ``login`` / ``start``; the bench reads the expected answers of the served variants
+   through the services (its oracle; a real student works them out, ours must not spend the
+   cores the server needs while the clock runs);
+2. baseline: the same threads and client GET ``/api/openapi.json`` (no database, no login) for a
+   few seconds: the ceiling of this client + gunicorn on this machine;
+3. the timed window: each student cycles through its questions until ``--duration`` is up:
+   validate one text part, then submit every part, each part right or wrong at random, with a
+   fresh ``Idempotency-Key``; then finishes its attempt.
+
+``submit_first`` is the subset of submissions that were the first for their question: the worker
+that takes it may not have the variant cached yet (variants are cached per process).
+The last line is one JSON object with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import time
+import uuid
+from typing import Any
+
+from _harness import (
+    DEFAULT_PG,
+    DEFAULT_QUIZ,
+    HttpError,
+    Recorder,
+    Student,
+    all_latencies,
+    answer_texts,
+    baseline,
+    emit,
+    percentile,
+    print_table,
+    run_threads,
+    setup,
+)
+
+TIMED = ["validate", "submit", "finish"]
+
+
+def prepare(server_url: str, db_url: str, names: list[str], quiz: str,
+            recorder: Recorder) -> list[dict[str, Any]]:
+    """Log every student in and start one attempt each (concurrently); attach answers."""
+    plans: list[dict[str, Any]] = [{} for _ in names]
+
+    def one(i: int) -> None:
+        student = Student(server_url, names[i], recorder)
+        try:
+            student.login()
+            plans[i] = {"student": student, "attempt": student.start(quiz)}
+        except HttpError as error:
+            recorder.error(f"prepare:{error.status}:{error.body[:120]}")
+
+    run_threads(one, len(names))
+    ready = [p for p in plans if p]
+    qids = [q["question_id"] for p in ready for q in p["attempt"]["questions"]]
+    answers = answer_texts(db_url, qids)
+    for plan in ready:
+        plan["answers"] = {q["question_id"]: answers[q["question_id"]]
+                           for q in plan["attempt"]["questions"]}
+    return ready
+
+
+def work(plan: dict[str, Any], stop: float, recorder: Recorder, seed: int) -> int:
+    """One student's timed loop; returns how many submissions the server acknowledged."""
+    rng = random.Random(seed)
+    student: Student = plan["student"]
+    questions = plan["attempt"]["questions"]
+    acknowledged, first = 0, set()
+    while time.monotonic() < stop:
+        for question in questions:
+            if time.monotonic() >= stop:
+                break
+            qid = question["question_id"]
+            parts = plan["answers"][qid]
+            texts = {pid: pair[0] if rng.random() < 0.5 else pair[1] for pid, pair in parts.items()}
+            typed = [p["part_id"] for p in question["parts"] if p["kind"] != "choice"]
+            try:
+                if typed:
+                    student.validate(qid, typed[0], texts[typed[0]])
+                started = time.perf_counter()
+                student.submit(qid, texts, uuid.uuid4().hex)
+                if qid not in first:
+                    first.add(qid)
+                    recorder.ok("submit_first", time.perf_counter() - started)
+                acknowledged += 1
+            except HttpError as error:
+                recorder.error(f"{error.status}:{error.body[:80]}")
+    try:
+        student.finish(plan["attempt"]["attempt_id"])
+    except HttpError as error:
+        recorder.error(f"finish:{error.status}")
+    student.close()
+    return acknowledged
+
+
+def timed_window(plans: list[dict[str, Any]], seconds: float,
+                 recorder: Recorder) -> tuple[float, int]:
+    counts = [0] * len(plans)
+    stop = time.monotonic() + seconds
+
+    def one(i: int) -> None:
+        counts[i] = work(plans[i], stop, recorder, seed=i)
+
+    for plan in plans:  # idle since setup: the server may have closed the kept-alive connection
+        plan["student"].close()
+
+    started = time.perf_counter()
+    run_threads(one, len(plans))
+    return time.perf_counter() - started, sum(counts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=100)
+    parser.add_argument("--duration", type=float, default=20.0, help="timed window, seconds")
+    parser.add_argument("--baseline-seconds", type=float, default=5.0)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--quiz", default=DEFAULT_QUIZ)
+    parser.add_argument("--questions", type=int, default=5, help="questions per attempt")
+    parser.add_argument("--keep", action="store_true", help="leave gunicorn running (profiling)")
+    args = parser.parse_args()
+    db_url = os.environ.get("QUIZENGINE_BENCH_DATABASE_URL", DEFAULT_PG)
+
+    server, names, _ = setup(db_url, quiz_id=args.quiz, students=args.students,
+                             questions=args.questions, workers=args.workers, threads=args.threads)
+    try:
+        recorder = Recorder()
+        t0 = time.perf_counter()
+        plans = prepare(server.url, db_url, names, args.quiz, recorder)
+        print(f"gunicorn {server.url} pid {server.process.pid}: {args.workers} workers x "
+              f"{args.threads} threads; {len(plans)} students ready in "
+              f"{time.perf_counter() - t0:.1f} s {dict(recorder.errors) or ''}")
+        base_rps, base_p50, base_p99 = baseline(server.url, args.students, args.baseline_seconds)
+        duration, acknowledged = timed_window(plans, args.duration, recorder)
+        if args.keep:
+            input(f"gunicorn still running at {server.url}; press Enter to stop it")
+    finally:
+        server.stop()
+    report(args, recorder, duration, acknowledged, (base_rps, base_p50, base_p99))
+
+
+def report(args: Any, recorder: Recorder, duration: float, acknowledged: int,
+           base: tuple[float, float, float]) -> None:
+    per = recorder.summary(duration, ["login", "start", *TIMED, "submit_first"])
+    for label in ("login", "start"):  # measured before the window: no rate
+        per[label]["per_s"] = None
+    print_table(per)
+    timed = all_latencies(recorder, TIMED)
+    rps = len(timed) / duration
+    subs = acknowledged / duration
+    print(f"baseline GET /api/openapi.json: {base[0]:.0f} req/s  p50 {base[1]} ms  "
+          f"p99 {base[2]} ms")
+    print(f"timed window {duration:.1f} s: {rps:.0f} req/s, {subs:.0f} submissions/s "
+          f"({subs / base[0]:.2%} of the baseline's requests/s); errors {recorder.total_errors()}"
+          f" {dict(recorder.errors) or ''}")
+    submit = per["submit"]
+    ok = subs >= 300 and submit["p99_ms"] <= 150 and recorder.total_errors() == 0
+    print(f"target >= 300 submissions/s with submit p99 <= 150 ms, no errors: "
+          f"{'met' if ok else 'MISSED'}")
+    emit({"students": args.students, "duration_s": round(duration, 2),
+          "requests_per_s": round(rps, 1), "submissions_per_s": round(subs, 1),
+          "p50_ms": percentile(timed, 50), "p99_ms": percentile(timed, 99),
+          "submit_p50_ms": submit["p50_ms"], "submit_p99_ms": submit["p99_ms"],
+          "per_endpoint": per, "errors": recorder.total_errors(),
+          "baseline_requests_per_s": round(base[0], 1),
+          "submit_to_baseline_ratio": round(subs / base[0], 4) if base[0] else None,
+          "workers": args.workers, "threads": args.threads, "quiz": args.quiz})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Security tests: fuzzing, hostile input, template authoring that must not run code."""
