@@ -268,7 +268,8 @@ class Recorder:
         self.lock = threading.Lock()
 
     def ok(self, label: str, seconds: float) -> None:
-        self.latency[label].append(seconds * 1000.0)
+        with self.lock:
+            self.latency[label].append(seconds * 1000.0)
 
     def error(self, kind: str) -> None:
         with self.lock:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     String,
     Text,
@@ -228,6 +229,63 @@ class SkillParam(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class ItemRating(Base):
+    """A template's Elo difficulty in logits (0 = an average item of its skills), from answers.
+
+    No row yet means the prior from the author difficulty (``core.mastery.initial_item_rating``).
+    """
+
+    __tablename__ = "item_rating"
+
+    template_id: Mapped[str] = mapped_column(ForeignKey("template.id"), primary_key=True)
+    rating: Mapped[float] = mapped_column(Float)
+    answers: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class LearnerAbility(Base):
+    """A learner's Elo ability in logits: what their answers say beyond per-skill mastery."""
+
+    __tablename__ = "learner_ability"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True)
+    ability: Mapped[float] = mapped_column(Float, default=0.0)
+    answers: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class MasteryHistory(Base):
+    """One mastery estimate after one update (a graded part), for the learner's history plots."""
+
+    __tablename__ = "mastery_history"
+    __table_args__ = (Index("ix_mastery_history_user_id_skill_at", "user_id", "skill", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    skill: Mapped[str] = mapped_column(String(80))
+    p_mastery: Mapped[float] = mapped_column(Float)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PracticeItem(Base):
+    """Why a practice question was served (skill, reason) and whether the learner skipped it."""
+
+    __tablename__ = "practice_item"
+
+    question_instance_id: Mapped[int] = mapped_column(
+        ForeignKey("question_instance.id"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    skill: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(16))
+    predicted_success: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    skipped_at: Mapped[datetime | None]
+
+    question_instance: Mapped[QuestionInstance] = relationship()
+
+
 class AuditEvent(Base):
     """Who changed what: template versions, quiz settings, roles, deactivations."""
 
@@ -254,6 +312,7 @@ class LoginFailure(Base):
 
 # Children first: the order in which rows can be deleted (tests empty tables with it).
 TABLES_CHILD_FIRST = [m.__table__ for m in (
-    SubmissionPart, Submission, QuestionInstance, Attempt, TemplateVersion, Template, Quiz,
-    SkillMastery, SkillParam, AuditEvent, LoginFailure, User,
+    PracticeItem, SubmissionPart, Submission, QuestionInstance, Attempt, ItemRating,
+    TemplateVersion, Template, Quiz, SkillMastery, SkillParam, MasteryHistory, LearnerAbility,
+    AuditEvent, LoginFailure, User,
 )]

@@ -11,7 +11,8 @@ Backends (the "real" ones follow the real-number reading of the course):
   meaning "undefined here"; overflow gives inf.
 * ``complex``: NumPy complex128 with principal branches (used when ``i`` is involved).
 * ``mp_real`` / ``mp_complex``: the same at 50 digits with mpmath scalars, for magnitudes
-  beyond float range and for differences too small for float64.
+  beyond float range and for differences too small for float64 (``dps=`` asks for more digits:
+  the checker re-evaluates a near tie at higher precision to see whether the gap is real).
 
 Undefined functions ``F(t)`` are replaced by a fixed smooth function chosen from the name, so
 an identity in F survives while different arguments of F are told apart.
@@ -46,13 +47,15 @@ class Unsupported(Exception):
 _local = threading.local()
 
 
-def mp_context() -> mpmath.ctx_mp.MPContext:
-    """A per-thread mpmath context at ``MP_DPS`` digits (mpmath's default one is global)."""
-    ctx = getattr(_local, "mp", None)
+def mp_context(dps: int = MP_DPS) -> mpmath.ctx_mp.MPContext:
+    """A per-thread mpmath context at ``dps`` digits (mpmath's default one is global)."""
+    contexts: dict[int, Any] | None = getattr(_local, "mp", None)
+    if contexts is None:
+        contexts = _local.mp = {}
+    ctx = contexts.get(dps)
     if ctx is None:
-        ctx = mpmath.MPContext()
-        ctx.dps = MP_DPS
-        _local.mp = ctx
+        ctx = contexts[dps] = mpmath.MPContext()
+        ctx.dps = dps
     return ctx
 
 
@@ -70,20 +73,24 @@ def evaluate(expr: sp.Basic, symbols: tuple[sp.Symbol, ...], backend: str, value
         return fn(values)
 
 
-def compile_expr(expr: sp.Basic, symbols: tuple[sp.Symbol, ...], backend: str) -> Fn:
+def compile_expr(expr: sp.Basic, symbols: tuple[sp.Symbol, ...], backend: str, *,
+                 dps: int = MP_DPS) -> Fn:
     """Closure computing ``expr`` from a sequence of per-symbol values (cached).
 
-    mpmath closures are bound to this thread's context, so they are cached per thread.
+    mpmath closures are bound to this thread's context at ``dps`` digits (constants included),
+    so they are cached per thread and precision; ``dps`` means nothing to the NumPy backends.
     """
-    thread = threading.get_ident() if backend.startswith("mp") else 0
-    return _compile(expr, symbols, backend, thread)
+    mp = backend.startswith("mp")
+    return _compile(expr, symbols, backend, threading.get_ident() if mp else 0,
+                    dps if mp else 0)
 
 
 @lru_cache(maxsize=4096)
-def _compile(expr: sp.Basic, symbols: tuple[sp.Symbol, ...], backend: str, thread: int) -> Fn:
+def _compile(expr: sp.Basic, symbols: tuple[sp.Symbol, ...], backend: str, thread: int,
+             dps: int = MP_DPS) -> Fn:
     ops = _NP_REAL if backend == "real" else _NP_COMPLEX if backend == "complex" else None
     if ops is None:
-        ops = _mp_ops(real=backend == "mp_real")
+        ops = _mp_ops(real=backend == "mp_real", dps=dps)
     index = {s: i for i, s in enumerate(symbols)}
     return _build(expr, ops, index)
 
@@ -221,6 +228,7 @@ def _np_ops(dtype: type) -> dict[str, Any]:
         "acoth": lambda t: np.arctanh(inv(t)), "asech": lambda t: np.arccosh(inv(t)),
         "acsch": lambda t: np.arcsinh(inv(t)),
         "Abs": np.abs, "sign": np.sign, "floor": np.floor, "ceiling": np.ceil,
+        "round": np.rint,  # half to even, as Maxima's round (the parser's ``round``)
         "re": np.real, "im": np.imag, "conjugate": np.conjugate, "arg": np.angle,
         "atan2": np.arctan2, "Heaviside": lambda t, h=0.5: np.heaviside(np.real(t), h),
         "Min": lambda *a: np.minimum.reduce(np.broadcast_arrays(*a)),
@@ -248,10 +256,10 @@ _NP_COMPLEX = _np_ops(complex)
 # ---------------------------------------------------------------------------- mpmath backends
 
 
-def _mp_ops(*, real: bool) -> dict[str, Any]:
+def _mp_ops(*, real: bool, dps: int = MP_DPS) -> dict[str, Any]:
     """mpmath operations bound to this thread's context; in real mode non-real -> NaN."""
-    ctx = mp_context()
-    key = "mp_ops_real" if real else "mp_ops_complex"
+    ctx = mp_context(dps)
+    key = f"mp_ops_{'real' if real else 'complex'}_{dps}"
     cached = getattr(_local, key, None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
@@ -288,7 +296,7 @@ def _mp_ops(*, real: bool) -> dict[str, Any]:
             return ctx.mpc(0, 1)
         if e in (sp.zoo, sp.nan) or e.is_infinite:
             return ctx.nan
-        value = sp.N(e, MP_DPS + 5)
+        value = sp.N(e, dps + 5)
         return ctx.mpmathify(complex(value)) if not value.is_real else ctx.mpf(str(value))
 
     def power(b: Any, x: Any) -> Any:
@@ -316,7 +324,7 @@ def _mp_ops(*, real: bool) -> dict[str, Any]:
         "asinh": ctx.asinh, "acosh": ctx.acosh, "atanh": ctx.atanh,
         "acoth": lambda t: ctx.atanh(1 / t), "asech": lambda t: ctx.acosh(1 / t),
         "acsch": lambda t: ctx.asinh(1 / t), "Abs": abs, "sign": ctx.sign,
-        "floor": ctx.floor, "ceiling": ctx.ceil, "re": ctx.re, "im": ctx.im,
+        "floor": ctx.floor, "ceiling": ctx.ceil, "round": ctx.nint, "re": ctx.re, "im": ctx.im,
         "conjugate": ctx.conj, "arg": ctx.arg, "atan2": ctx.atan2,
         "Min": min, "Max": max, "gamma": gamma, "factorial": lambda t: gamma(t + 1),
         "binomial": lambda n, k: gamma(n + 1) / (gamma(k + 1) * gamma(n - k + 1)),
@@ -326,7 +334,7 @@ def _mp_ops(*, real: bool) -> dict[str, Any]:
     ops["pow"] = safe(power, guarded=True)
     ops["powi"] = safe(lambda b, n: power(b, n), guarded=True)
     ops["const"] = const
-    ops["piecewise"] = _mp_piecewise
+    ops["piecewise"] = lambda args: _mp_piecewise(args, ctx)
     ops.update(
         {
             "StrictGreaterThan": lambda p, q: p > q, "GreaterThan": lambda p, q: p >= q,
@@ -339,11 +347,11 @@ def _mp_ops(*, real: bool) -> dict[str, Any]:
     return ops
 
 
-def _mp_piecewise(args: list[Fn]) -> Fn:
+def _mp_piecewise(args: list[Fn], ctx: Any) -> Fn:
     def run(v: Sequence[Any]) -> Any:
         for i in range(0, len(args), 2):
             if args[i + 1](v):
                 return args[i](v)
-        return mp_context().nan
+        return ctx.nan
 
     return run

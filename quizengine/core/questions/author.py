@@ -19,7 +19,13 @@ import sympy as sp
 from quizengine.core.errors import InputError, LimitError
 from quizengine.core.parsing import FunctionSpec
 
-__all__ = ["AUTHOR_FUNCTIONS", "MAX_DIFF_ORDER", "MAX_MATRIX", "MAX_SERIES_ORDER"]
+__all__ = [
+    "AUTHOR_FUNCTIONS",
+    "MAX_DIFF_ORDER",
+    "MAX_MATRIX",
+    "MAX_SERIES_ORDER",
+    "Placeholder",
+]
 
 MAX_DIFF_ORDER = 5
 MAX_SERIES_ORDER = 10
@@ -29,6 +35,15 @@ MAX_DIGITS = 30
 MAX_COEFF = 20
 
 Matrix = sp.ImmutableMatrix
+
+
+class Placeholder(sp.Dummy):  # type: ignore[misc]  # SymPy is untyped
+    """Stands for a numeric template param while a text is evaluated once for all variants.
+
+    It is a SymPy symbol, but never a variable: the builders refuse it where a variable name
+    or an order is expected (``diff(f, x, n)`` with ``n`` a param), so such texts fall back to
+    evaluation with the numbers (see :mod:`quizengine.core.questions.scope`).
+    """
 
 
 def _bad(name: str, why: str) -> InputError:
@@ -46,7 +61,7 @@ def _scalar(name: str, value: Any) -> sp.Expr:
 
 
 def _symbol(name: str, value: Any) -> sp.Symbol:
-    if not isinstance(value, sp.Symbol):
+    if not isinstance(value, sp.Symbol) or isinstance(value, Placeholder):
         raise _bad(name, f"expects a variable name, got {value}")
     return value
 
@@ -111,7 +126,7 @@ def _diff(f: Any, *spec: Any) -> Any:
     orders: list[Any] = []
     total = 0
     for item in spec:
-        if isinstance(item, sp.Symbol):
+        if isinstance(item, sp.Symbol) and not isinstance(item, Placeholder):
             orders.append(item)
             total += 1
         elif orders and isinstance(item, sp.Integer | int):

@@ -16,12 +16,13 @@ import numpy as np
 import sympy as sp
 
 from quizengine.core.errors import TemplateError
-from quizengine.core.questions.expressions import evaluate_condition, evaluate_expression
 from quizengine.core.questions.numeric import is_undefined, same_value
 from quizengine.core.questions.params import draw_params
 from quizengine.core.questions.plots import PlotData
 from quizengine.core.questions.render import TextRenderer
-from quizengine.core.questions.schema import OptionSpec, PartSpec, PlotSpec, TemplateSpec
+from quizengine.core.questions.schema import PartSpec, PlotSpec, TemplateSpec
+from quizengine.core.questions.schema_parts import OptionSpec
+from quizengine.core.questions.scope import Scope
 
 __all__ = ["Draft", "OptionDraft", "PartDraft", "Rejected", "draft_variant"]
 
@@ -45,6 +46,7 @@ class OptionDraft:
 class PartDraft:
     spec: PartSpec
     expected: Any = None
+    expected_form: Any = None  # its per-template form (see scope.py), None when it has none
     mistakes: list[Any] = field(default_factory=list)
     options: list[OptionDraft] = field(default_factory=list)
 
@@ -54,34 +56,35 @@ class Draft:
     values: dict[str, Any]
     plots: list[PlotData]
     parts: list[PartDraft]
+    scope: Scope | None = None
 
 
 def draft_variant(spec: TemplateSpec, rng: np.random.Generator) -> Draft:
     """One draw of every value of the variant; raises ``Rejected`` when it is degenerate."""
-    owner = spec.id
-    values = draw_params(spec.params, rng, owner)
+    values = draw_params(spec.params, rng, spec.id)
     for name, value in values.items():
         if is_undefined(value):
             raise Rejected(f"params.{name} is undefined")
+    scope = Scope(spec, values)
     for name, text in spec.derived:
-        value = evaluate_expression(text, values, owner=owner, where=f"derived.{name}")
+        value = scope.define(name, text, where=f"derived.{name}")
         if is_undefined(value):
             raise Rejected(f"derived.{name} is undefined")
-        values[name] = value
     for name, text in spec.constraints:
-        if not evaluate_condition(text, values, owner=owner, where=f"constraints.{name}"):
+        if not scope.condition(text, where=f"constraints.{name}"):
             raise Rejected(f"constraint '{name}'")
-    plots = [plot_data(p, values, owner, f"plots[{i}]") for i, p in enumerate(spec.plots)]
-    parts = [_draft_part(part, values, owner) for part in spec.parts]
-    return Draft(values=values, plots=plots, parts=parts)
+    plots = [plot_data(p, scope, f"plots[{i}]") for i, p in enumerate(spec.plots)]
+    parts = [_draft_part(part, scope) for part in spec.parts]
+    return Draft(values=scope.values, plots=plots, parts=parts, scope=scope)
 
 
-def plot_data(plot: PlotSpec, values: dict[str, Any], owner: str, where: str) -> PlotData:
+def plot_data(plot: PlotSpec, scope: Scope, where: str) -> PlotData:
     """Evaluate a plot's functions for this variant; they may depend on its variable only."""
+    owner = scope.owner
     variable = sp.Symbol(plot.variable)
     functions = []
     for k, text in enumerate(plot.functions):
-        value = evaluate_expression(text, values, owner=owner, where=f"{where}.functions[{k}]")
+        value = scope.evaluate(text, where=f"{where}.functions[{k}]")
         if not isinstance(value, sp.Expr):
             raise TemplateError(
                 f"{owner}: {where}.functions[{k}]: must be an expression in {variable}"
@@ -102,51 +105,48 @@ def plot_data(plot: PlotSpec, values: dict[str, Any], owner: str, where: str) ->
     )
 
 
-def _draft_part(part: PartSpec, values: dict[str, Any], owner: str) -> PartDraft:
-    where = f"parts.{part.id}"
+def _draft_part(part: PartSpec, scope: Scope) -> PartDraft:
+    where, owner = f"parts.{part.id}", scope.owner
     draft = PartDraft(spec=part)
     if part.kind == "choice":
-        draft.options = _draft_options(part, values, owner, where)
+        draft.options = _draft_options(part, scope, where)
         return draft
     assert part.answer is not None  # the schema requires it for every other kind
-    expected = evaluate_expression(part.answer, values, owner=owner, where=f"{where}.answer")
+    expected, form = scope.evaluate_with_form(part.answer, where=f"{where}.answer")
     check_kind(part.kind, expected, owner, f"{where}.answer")
     if is_undefined(expected):
         raise Rejected(f"{where}.answer is undefined")
     if not part.allow_zero and _is_zero(expected):
         raise Rejected(f"{where}.answer is 0")
-    scope = {**values, "expected": expected}
+    with_expected = scope.child("expected", expected, form)
     for k, mistake in enumerate(part.mistakes):
-        value = evaluate_expression(
-            mistake.answer, scope, owner=owner, where=f"{where}.mistakes[{k}].answer"
-        )
+        value = with_expected.evaluate(mistake.answer, where=f"{where}.mistakes[{k}].answer")
         if is_undefined(value):
             raise Rejected(f"{where}.mistakes[{k}] is undefined")
         if same_value(value, expected):
             raise Rejected(f"mistake '{mistake.code}' of part {part.id} equals the answer")
         draft.mistakes.append(value)
     draft.expected = expected
+    draft.expected_form = with_expected.forms.get("expected")
     return draft
 
 
-def _draft_options(
-    part: PartSpec, values: dict[str, Any], owner: str, where: str
-) -> list[OptionDraft]:
+def _draft_options(part: PartSpec, scope: Scope, where: str) -> list[OptionDraft]:
     options = []
-    text = TextRenderer(owner, values, {})
+    text = TextRenderer(scope.owner, scope.values, {})
     for k, option in enumerate(part.options):
         at = f"{where}.options[{k}]"
         correct = (
             option.correct
             if isinstance(option.correct, bool)
-            else evaluate_condition(option.correct, values, owner=owner, where=f"{at}.correct")
+            else scope.condition(option.correct, where=f"{at}.correct")
         )
         if option.expr is not None:
-            value: Any = evaluate_expression(option.expr, values, owner=owner, where=f"{at}.expr")
+            value: Any = scope.evaluate(option.expr, where=f"{at}.expr")
             if is_undefined(value):
                 raise Rejected(f"{at} is undefined")
         elif option.plot is not None:
-            value = plot_data(option.plot, values, owner, f"{at}.plot")
+            value = plot_data(option.plot, scope, f"{at}.plot")
         else:
             value = text.plain(option.text or "", f"{at}.text")
         options.append(OptionDraft(spec=option, value=value, correct=correct))

@@ -10,7 +10,7 @@ names the template and the field.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -21,9 +21,16 @@ from quizengine.core.parsing import ParseOptions, parse
 from quizengine.core.questions.author import AUTHOR_FUNCTIONS
 from quizengine.core.questions.numeric import as_float, same_value
 
-__all__ = ["evaluate_condition", "evaluate_expression", "split_arguments", "split_condition"]
+__all__ = [
+    "SYMPY_FAILURES",
+    "evaluate_condition",
+    "evaluate_expression",
+    "evaluate_symbolic",
+    "split_arguments",
+    "split_condition",
+]
 
-_SYMPY_FAILURES = (
+SYMPY_FAILURES = (
     TypeError,
     ValueError,
     AttributeError,
@@ -35,6 +42,7 @@ _SYMPY_FAILURES = (
 _OPERATORS = ("!=", "==", "<=", ">=", "<", ">", "=")
 _WORD = re.compile(r"\s+(and|or)\s+")
 _UNDEFINED_MESSAGE = "the answer is undefined"
+_UNDEFINED_CODES = frozenset({"undefined"})
 
 
 def evaluate_expression(text: str, constants: Mapping[str, Any], *, owner: str, where: str) -> Any:
@@ -51,7 +59,7 @@ def evaluate_expression(text: str, constants: Mapping[str, Any], *, owner: str, 
         raise TemplateError(
             f'{owner}: {where}: {exc.message} (in "{text}")', code="template_expression"
         ) from exc
-    except _SYMPY_FAILURES as exc:
+    except SYMPY_FAILURES as exc:
         raise TemplateError(
             f'{owner}: {where}: cannot compute "{text}": {exc}', code="template_expression"
         ) from exc
@@ -59,7 +67,17 @@ def evaluate_expression(text: str, constants: Mapping[str, Any], *, owner: str, 
 
 @lru_cache(maxsize=16384)
 def _evaluate(text: str, bound: tuple[tuple[str, Any], ...]) -> Any:
-    options = ParseOptions(extra_functions=AUTHOR_FUNCTIONS, constants=dict(bound), max_length=4000)
+    return evaluate_symbolic(text, bound)
+
+
+def evaluate_symbolic(text: str, bound: tuple[tuple[str, Any], ...] | Mapping[str, Any]) -> Any:
+    """Parse and build ``text`` with these names bound (uncached; errors propagate as raised).
+
+    Used directly for the per-template forms (:mod:`quizengine.core.questions.scope`), where
+    the bound values hold placeholders instead of numbers.
+    """
+    constants = bound if isinstance(bound, Mapping) else dict(bound)
+    options = ParseOptions(extra_functions=AUTHOR_FUNCTIONS, constants=constants, max_length=4000)
     try:
         return parse(text, options).value
     except ZeroDivisionError:
@@ -67,7 +85,7 @@ def _evaluate(text: str, bound: tuple[tuple[str, Any], ...]) -> Any:
     except ParseError as exc:
         # The parser refuses values holding zoo/nan; for a template that is a degenerate draw
         # (e.g. 1/(a - b) with a = b), which generation redraws, not a broken template.
-        if exc.message.startswith(_UNDEFINED_MESSAGE):
+        if exc.code in _UNDEFINED_CODES or exc.message.startswith(_UNDEFINED_MESSAGE):
             return sp.nan
         raise
 
@@ -137,21 +155,37 @@ def _comparison(piece: str, whole: str) -> tuple[str, str, str]:
     return (piece, "!=", "0")
 
 
-def evaluate_condition(text: str, constants: Mapping[str, Any], *, owner: str, where: str) -> bool:
-    """Whether a condition holds for these values (undefined sides count as not holding)."""
+def evaluate_condition(
+    text: str,
+    constants: Mapping[str, Any],
+    *,
+    owner: str,
+    where: str,
+    evaluate: Callable[[str], Any] | None = None,
+) -> bool:
+    """Whether a condition holds for these values (undefined sides count as not holding).
+
+    ``evaluate`` computes one side from its text (default: :func:`evaluate_expression` with
+    ``constants``); generation passes its scope's evaluator, which reuses per-template forms.
+    """
     try:
         clauses = split_condition(text)
     except TemplateError as exc:
         raise TemplateError(f"{owner}: {where}: {exc.message}") from exc
-    return any(all(_holds(c, constants, owner, where) for c in clause) for clause in clauses)
+    if evaluate is None:
+
+        def evaluate(side: str) -> Any:
+            return evaluate_expression(side, constants, owner=owner, where=where)
+
+    return any(all(_holds(c, evaluate, owner, where) for c in clause) for clause in clauses)
 
 
 def _holds(
-    comparison: tuple[str, str, str], constants: Mapping[str, Any], owner: str, where: str
+    comparison: tuple[str, str, str], evaluate: Callable[[str], Any], owner: str, where: str
 ) -> bool:
     left_text, op, right_text = comparison
-    left = evaluate_expression(left_text, constants, owner=owner, where=where)
-    right = evaluate_expression(right_text, constants, owner=owner, where=where)
+    left = evaluate(left_text)
+    right = evaluate(right_text)
     if op in ("==", "!="):
         if isinstance(right, sp.Integer) and right == 0 and isinstance(left, sp.MatrixBase):
             right = sp.zeros(*left.shape)

@@ -18,10 +18,10 @@ import sympy as sp
 from quizengine.core.checking import Verdict, check
 from quizengine.core.errors import NotFoundError, TemplateError
 from quizengine.core.questions.drafting import PartDraft
-from quizengine.core.questions.expressions import evaluate_expression
 from quizengine.core.questions.generation import generate, generate_with_draft
 from quizengine.core.questions.model import Template, Variant, VariantPart
 from quizengine.core.questions.render import text_of
+from quizengine.core.questions.scope import Scope
 from quizengine.core.questions.verify import infer_verify, verify_part
 
 __all__ = [
@@ -88,12 +88,13 @@ def check_seed(template: Template, seed: int) -> list[str]:
     """Every self-test and verification of one variant."""
     try:
         variant, draft = generate_with_draft(template, seed, plots=False)
+        scope = draft.scope or Scope(template.spec, draft.values)
         failures = []
         for part, part_draft in zip(variant.parts, draft.parts, strict=True):
             where = f"{template.id} seed {seed} part {part.part_id}"
-            for case in _cases(template, part, part_draft, draft.values):
+            for case in _cases(part, part_draft, scope):
                 failures.extend(_run(case, part, where))
-            failures.extend(_verify(template, part, draft.values, seed, where))
+            failures.extend(_verify(template, part, scope, seed, where))
         return failures
     except TemplateError as exc:
         return [f"{template.id} seed {seed}: {exc.message}"]
@@ -121,9 +122,7 @@ def _run(case: _Case, part: VariantPart, where: str) -> list[str]:
     ]
 
 
-def _cases(
-    template: Template, part: VariantPart, draft: PartDraft, values: dict[str, Any]
-) -> Iterator[_Case]:
+def _cases(part: VariantPart, draft: PartDraft, scope: Scope) -> Iterator[_Case]:
     spec = draft.spec
     if part.kind == "choice":
         correct = set(part.expected.split(","))
@@ -140,11 +139,16 @@ def _cases(
         perturbed = perturb(part.kind, part.expected, tolerant=spec.tolerance is not None)
         if perturbed is not None:
             yield _Case("the perturbed answer", text_of(perturbed), "not-correct")
-    scope = {**values, "expected": draft.expected if part.kind != "choice" else sp.Integer(0)}
+    if part.kind == "choice":
+        with_expected = scope.child("expected", sp.Integer(0), sp.Integer(0))
+    elif draft.expected_form is None:
+        with_expected = scope.child("expected", draft.expected)
+    else:
+        with_expected = scope.child("expected", draft.expected, draft.expected_form)
     for k, test in enumerate(spec.tests):
         if test.answer is not None:
             where = f"parts.{spec.id}.tests[{k}].answer"
-            text = text_of(evaluate_expression(test.answer, scope, owner=template.id, where=where))
+            text = text_of(with_expected.evaluate(test.answer, where=where))
         else:
             text = test.text or ""
         yield _Case(f"tests[{k}]", text, test.expect, test.code, test.score)
@@ -170,7 +174,7 @@ def perturb(kind: str, expected: Any, *, tolerant: bool) -> Any:
 
 
 def _verify(
-    template: Template, part: VariantPart, values: dict[str, Any], seed: int, where: str
+    template: Template, part: VariantPart, scope: Scope, seed: int, where: str
 ) -> list[str]:
     spec = next(p for p in template.spec.parts if p.id == part.part_id)
     verification = infer_verify(template.spec, spec)
@@ -179,7 +183,7 @@ def _verify(
     problem = verify_part(
         verification,
         part.expected,
-        values,
+        scope,
         owner=template.id,
         where=f"parts.{part.part_id}",
         seed=seed,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,7 @@ import sympy as sp
 from quizengine.core.questions.expressions import evaluate_expression, split_arguments
 from quizengine.core.questions.numeric import NotNumeric, evaluate
 from quizengine.core.questions.schema import PartSpec, TemplateSpec, VerifySpec
+from quizengine.core.questions.scope import Scope
 
 __all__ = ["infer_verify", "verify_part"]
 
@@ -54,20 +55,38 @@ def infer_verify(spec: TemplateSpec, part: PartSpec) -> VerifySpec | None:
 
 
 def verify_part(
-    check: VerifySpec, expected: Any, values: dict[str, Any], *, owner: str, where: str, seed: int
+    check: VerifySpec,
+    expected: Any,
+    values: Mapping[str, Any] | Scope,
+    *,
+    owner: str,
+    where: str,
+    seed: int,
 ) -> str | None:
-    """``None`` when the expected answer agrees with finite differences, else what is wrong."""
-    function = evaluate_expression(check.of, values, owner=owner, where=f"{where}.verify.of")
+    """``None`` when the expected answer agrees with finite differences, else what is wrong.
+
+    ``values`` are the variant's values, or its generation ``Scope`` (which reuses the
+    per-template forms of ``of`` and ``at``).
+    """
+
+    def author(text: str, field: str) -> Any:
+        if isinstance(values, Scope):
+            return values.evaluate(text, where=f"{where}.{field}")
+        return evaluate_expression(text, values, owner=owner, where=f"{where}.{field}")
+
+    function = author(check.of, "verify.of")
     symbols = tuple(sp.Symbol(n) for n in check.wrt)
-    points = _points(check, values, owner, where, seed)
+    points = _points(check, author, where, seed, owner)
     try:
         reference = _ESTIMATORS[check.kind](function, symbols, points)
         target = _expected_at(expected, symbols, points, check.at is not None)
     except NotNumeric as exc:
         return f"cannot verify numerically: {exc}"
     if reference.shape != target.shape:
-        return (f"verify {check.kind}: the expected answer has shape {target.shape[1:]}, "
-                f"expected {reference.shape[1:]}")
+        return (
+            f"verify {check.kind}: the expected answer has shape {target.shape[1:]}, "
+            f"expected {reference.shape[1:]}"
+        )
     rest = tuple(range(1, reference.ndim))
     ok = np.all(np.isfinite(reference) & np.isfinite(target), axis=rest)
     needed = 1 if check.at is not None else MIN_POINTS
@@ -79,20 +98,20 @@ def verify_part(
     if np.any(wrong):
         k = int(np.argmax(wrong))
         point = {str(s): round(float(points[s][k]), 4) for s in symbols}
-        return (f"verify {check.kind} of {check.of}: the expected answer disagrees with "
-                f"finite differences at {point}")
+        return (
+            f"verify {check.kind} of {check.of}: the expected answer disagrees with "
+            f"finite differences at {point}"
+        )
     return None
 
 
 def _points(
-    check: VerifySpec, values: dict[str, Any], owner: str, where: str, seed: int
+    check: VerifySpec, author: Callable[[str, str], Any], where: str, seed: int, owner: str
 ) -> dict[sp.Symbol, Any]:
     if check.at is not None:
         out = {}
         for name, text in check.at:
-            value = evaluate_expression(
-                text, values, owner=owner, where=f"{where}.verify.at.{name}"
-            )
+            value = author(text, f"verify.at.{name}")
             out[sp.Symbol(name)] = np.atleast_1d(evaluate(value, {})).astype(float)
         return out
     domain = dict(check.domain or ())

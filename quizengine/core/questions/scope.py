@@ -1,0 +1,203 @@
+"""The values of one draw, and author text evaluated once per template instead of once per variant.
+
+Differentiating, building a Jacobian or multiplying matrices costs SymPy milliseconds to tens of
+milliseconds (mostly in its assumptions system), and the result has the same shape in every
+variant: only the numbers change. So a text is evaluated once with each numeric param replaced
+by a :class:`Placeholder` (its *form*), and each variant substitutes its numbers with
+``xreplace``, which rebuilds the tree through SymPy's automatic evaluation: the same value that
+evaluating the text with the numbers gives.
+
+A text is evaluated with the numbers instead (as before) when its form would not be the same
+shape for every variant or cannot be had:
+
+* it calls a function whose result depends on the values themselves (``expand``, ``factor``,
+  ``series(f, x, 0, n)``, ``N``, ``max``, ... in ``PER_VARIANT``);
+* its symbolic evaluation fails (``diff(f, x, n)`` with ``n`` a param: the builders refuse a
+  placeholder as a variable or an order);
+* it uses a derived value that has no form (tracked exactly: the parser's look-ups of names
+  are recorded, and such names are bound to a :class:`Tainted` marker as well).
+
+Params whose value is an expression (``choice = ["sin(x)", "e^x"]``) are not placeholders: the
+drawn expression is its own form, so forms are kept per combination of such choices.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+import sympy as sp
+
+from quizengine.core.errors import QuizengineError
+from quizengine.core.questions.author import Placeholder
+from quizengine.core.questions.expressions import (
+    SYMPY_FAILURES,
+    evaluate_condition,
+    evaluate_expression,
+    evaluate_symbolic,
+)
+from quizengine.core.questions.schema import ParamSpec, TemplateSpec
+
+__all__ = ["PER_VARIANT", "Scope", "Tainted", "substitute"]
+
+PER_VARIANT = re.compile(
+    r"(expand|factor|simplify|together|cancel|apart|numer|denom|series|coeff|limit|integrate"
+    r"|N|numeric|Rational|max|min|factorial|binomial|inverse)\s*\("
+)
+_NONE: Any = object()  # "no form": evaluate with the numbers
+
+
+class Tainted(Placeholder):
+    """Stands for a derived value without a form; a form that holds one is discarded."""
+
+
+@lru_cache(maxsize=512)
+def _placeholders(params: tuple[ParamSpec, ...]) -> dict[str, Any]:
+    """One placeholder per numeric param (a matrix of them for vectors and matrices)."""
+    out: dict[str, Any] = {}
+    for p in params:
+        if p.kind in ("vector", "matrix"):
+            rows, cols = p.shape
+            cells = [Placeholder(f"{p.name}_{i}_{j}") for i in range(rows) for j in range(cols)]
+            out[p.name] = sp.ImmutableMatrix(rows, cols, cells)
+        elif p.kind != "choice" or not any(isinstance(c, str) for c in p.choices):
+            out[p.name] = Placeholder(p.name)
+    return out
+
+
+@lru_cache(maxsize=1024)
+def _tainted(name: str) -> Tainted:
+    return Tainted(name)
+
+
+class _Recording(dict[str, Any]):
+    """The parser's constants, remembering every name it asked about."""
+
+    def __init__(self, items: tuple[tuple[str, Any], ...]) -> None:
+        super().__init__(items)
+        self.asked: set[str] = set()
+
+    def __contains__(self, name: object) -> bool:
+        self.asked.add(str(name))
+        return super().__contains__(name)
+
+    def __getitem__(self, name: str) -> Any:
+        self.asked.add(name)
+        return super().__getitem__(name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        self.asked.add(name)
+        return super().get(name, default)
+
+
+@lru_cache(maxsize=16384)
+def _form(text: str, bound: tuple[tuple[str, Any], ...]) -> tuple[Any, bool]:
+    """(form, holds placeholders) of ``text`` with these forms bound; ``_NONE`` when unusable.
+
+    A cancelled term can hide a use (``F - F``), so a look-up of a name without a form is
+    detected while parsing, not in the result.
+    """
+    constants = _Recording(bound)
+    try:
+        form = evaluate_symbolic(text, constants)
+    except (QuizengineError, *SYMPY_FAILURES):
+        return _NONE, False
+    tainted = {name for name, value in bound if isinstance(value, Tainted)}
+    if constants.asked & tainted or not isinstance(form, sp.Basic | sp.MatrixBase):
+        return _NONE, False
+    holders = form.atoms(Placeholder)
+    if any(isinstance(h, Tainted) for h in holders):
+        return _NONE, False
+    return form, bool(holders)
+
+
+def substitute(form: Any, subst: dict[Any, Any]) -> Any:
+    """The value of a form for one variant; relations stay unevaluated, as the parser builds them.
+
+    >>> a = Placeholder("a")
+    >>> x = sp.Symbol("x")
+    >>> substitute(sp.diff(x**a, x), {a: sp.Integer(3)})
+    3*x**2
+    """
+    if isinstance(form, sp.MatrixBase):
+        return sp.ImmutableMatrix(form.rows, form.cols, [e.xreplace(subst) for e in form])
+    if isinstance(form, sp.Rel):
+        return form.func(form.lhs.xreplace(subst), form.rhs.xreplace(subst), evaluate=False)
+    if isinstance(form, sp.And | sp.Or):
+        return form.func(*(substitute(a, subst) for a in form.args), evaluate=False)
+    return form.xreplace(subst)
+
+
+class Scope:
+    """The concrete values of one draw (``values``) and the forms behind them (``forms``)."""
+
+    def __init__(self, spec: TemplateSpec, values: dict[str, Any]) -> None:
+        self.owner = spec.id
+        self.values = values
+        self.forms: dict[str, Any] = {}
+        self.subst: dict[Any, Any] = {}
+        holders = _placeholders(spec.params)
+        for name, value in values.items():
+            holder = holders.get(name)
+            if holder is None:  # an expression-valued choice: its own form
+                self.forms[name] = value
+            elif isinstance(holder, sp.MatrixBase):
+                self.forms[name] = holder
+                self.subst.update(zip(holder, value, strict=True))
+            else:
+                self.forms[name] = holder
+                self.subst[holder] = value
+
+    def child(self, name: str, value: Any, form: Any = _NONE) -> Scope:
+        """A copy with one more name bound (``expected`` for mistakes and self-tests)."""
+        other = object.__new__(Scope)
+        other.owner, other.subst = self.owner, self.subst
+        other.values = {**self.values, name: value}
+        other.forms = {k: v for k, v in self.forms.items() if k != name}
+        if form is not _NONE:
+            other.forms[name] = form
+        return other
+
+    def form_of(self, text: str) -> tuple[Any, bool]:
+        """(form, holds placeholders) of ``text`` here; ``_NONE``: evaluate with the numbers."""
+        if PER_VARIANT.search(text):
+            return _NONE, False
+        bound = []
+        for name in self.values:
+            if name in text:  # a superset of the names the parser can look up
+                form = self.forms.get(name)
+                bound.append((name, _tainted(name) if form is None else form))
+        return _form(text, tuple(bound))
+
+    def evaluate_with_form(self, text: str, *, where: str) -> tuple[Any, Any]:
+        """The value of ``text`` for this draw and its form (``_NONE`` when it has none)."""
+        form, variable = self.form_of(text)
+        if form is not _NONE:
+            try:
+                return (substitute(form, self.subst) if variable else form), form
+            except SYMPY_FAILURES:
+                form = _NONE
+        return evaluate_expression(text, self.values, owner=self.owner, where=where), _NONE
+
+    def evaluate(self, text: str, *, where: str) -> Any:
+        """The value of an author expression for this draw (``TemplateError`` names ``where``)."""
+        return self.evaluate_with_form(text, where=where)[0]
+
+    def define(self, name: str, text: str, *, where: str) -> Any:
+        """Evaluate a derived value and bind it for the texts that follow."""
+        value, form = self.evaluate_with_form(text, where=where)
+        self.values[name] = value
+        if form is not _NONE:
+            self.forms[name] = form
+        return value
+
+    def condition(self, text: str, *, where: str) -> bool:
+        """Whether a condition holds for this draw (see ``evaluate_condition``)."""
+        return evaluate_condition(
+            text,
+            self.values,
+            owner=self.owner,
+            where=where,
+            evaluate=lambda side: self.evaluate(side, where=where),
+        )
