@@ -125,7 +125,8 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 60.0) -> Server:
-        self.log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
+        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - open while gunicorn runs
+            prefix="gunicorn-", suffix=".log", delete=False)
         cmd = [str(BIN / "gunicorn"), "-w", str(self.workers), "-k", "gthread",
                "--threads", str(self.threads), "-b", f"127.0.0.1:{self.port}",
                "--keep-alive", "30", "--graceful-timeout", "5", self.app]

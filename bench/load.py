@@ -169,6 +169,8 @@ def killer(server: Server, stop: float, every: float, kills: list[int]) -> None:
                 print(f"  t+{time.monotonic() - (stop - window):.1f} s: SIGKILL worker "
                       f"{kills[-1]}", flush=True)
             next_kill += interval
+            if next_kill > stop - 1.0:  # --quick: exactly one kill, half-way
+                next_kill = float("inf")
 
 
 def restart_postgres(cluster: str, at: float, down: float, log: list[str]) -> None:
@@ -313,7 +315,8 @@ def report(args: Any, recorder: Recorder, ledger: Ledger, checked: dict[str, Any
     emit({"students": args.students, "duration_s": round(duration, 1),
           "acknowledged": len(ledger.acked), "not_stored": ledger.not_stored,
           "lost": checked["lost"], "duplicated": checked["duplicated"],
-          "mismatched": checked["mismatched"], "unacknowledged_rows": checked["unacknowledged_rows"],
+          "mismatched": checked["mismatched"],
+          "unacknowledged_rows": checked["unacknowledged_rows"],
           "in_flight": checked["in_flight"], "orphans": checked["orphans"],
           "worker_killed": bool(kills), "workers_killed": len(kills),
           "postgres_restarted": bool(pg_log), "requests_per_s": round(len(timed) / duration, 1),

@@ -19,3 +19,6 @@ COMMANDS.append(grade)
 from quizengine.commands.bank import bank  # noqa: E402
 
 COMMANDS.append(bank)
+from quizengine.commands.mastery import mastery  # noqa: E402
+
+COMMANDS.append(mastery)

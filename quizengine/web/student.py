@@ -31,6 +31,8 @@ def dashboard() -> Any:
         "student/dashboard.html",
         weeks=progress.weeks(session, user_id=current_user.id),
         skills=mastery.learner_mastery(session, user_id=current_user.id, now=utcnow()),
+        history={skill: mastery.sparkline(values) for skill, values in
+                 mastery.mastery_history(session, user_id=current_user.id).items()},
         recent=attempts.recent_activity(session, user_id=current_user.id),
     )
 
@@ -110,9 +112,9 @@ def submit(question_id: int) -> Any:
 @role_required(*ANY_ROLE)
 def practice_page() -> Any:
     session = db_session()
-    instance = practice.current_question(session, user_id=current_user.id)
-    view = attempts.view_question(session, instance) if instance is not None else None
-    return render_template("student/practice.html", question=view)
+    current = practice.current_question(session, user_id=current_user.id)
+    view = attempts.view_question(session, current.instance) if current is not None else None
+    return render_template("student/practice.html", question=view, practice=current)
 
 
 @bp.route("/practice/next", methods=["POST"])
@@ -122,12 +124,14 @@ def practice_next() -> Any:
     try:
         chosen = practice.next_question(
             session, user_id=current_user.id, secret=current_app.config["SECRET_KEY"],
-            now=utcnow(), threshold=current_app.config["MASTERY_THRESHOLD"])
+            now=utcnow(), threshold=current_app.config["MASTERY_THRESHOLD"],
+            skip=request.form.get("skip") == "1")
     except ConflictError as error:
         flash(error.message, "error")
         return redirect(url_for("student.practice_page"))
     session.commit()
-    flash(f"Next up — {chosen.reason}", "info")
+    if chosen.pending:
+        flash("Answer this question first, or skip it.", "info")
     return redirect(url_for("student.practice_page"))
 
 

@@ -35,9 +35,9 @@ UNDECIDED_FEEDBACK = "could not be checked automatically, your answer was not ma
 CACHE_SIZE = 20_000
 _SHAPE_WORDS = {"expression": "an expression", "equation": "an equation",
                 "inequality": "an inequality", "vector": "a vector", "matrix": "a matrix",
-                "set": "a set"}
+                "set": "a set", "list": "a list"}
 _KIND_SHAPES = {"equation": ("equation",), "inequality": ("inequality",),
-                "vector": ("vector",), "matrix": ("matrix", "vector"), "set": ("set",)}
+                "vector": ("vector", "list"), "matrix": ("matrix", "vector"), "set": ("set",)}
 
 
 class _LRU:

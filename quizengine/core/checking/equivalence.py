@@ -1,18 +1,28 @@
 """Are two scalar SymPy expressions equal on the domain? Numbers first, algebra when needed.
 
-The rule (sound on the real domain): the answer must agree with the expected expression at
-every sampled point where both are defined (NaN over the reals means undefined: ``sqrt(x-5)``
-at x=1), and must be defined on at least a third of the points where the expected expression
-is. So ``sqrt(x^2)`` is not ``x`` (both defined everywhere, they differ for x < 0), while
-``log(a^x, a)`` is ``x`` and ``sqrt(k/m)*sqrt(m/k)`` is ``1`` where they make sense.
+The rule (sound on the real domain): two expressions are equal when they are the same
+function, which means they agree at every sampled point where both are defined (NaN over the
+reals means undefined: ``sqrt(x-5)`` at x=1) *and* are defined at nearly the same points. The
+rule is symmetric: a set of points (at least 2 and 5% of them) where exactly one side is defined
+makes them different functions, once 50-digit arithmetic confirms it is not a float artefact.
+A removable singularity is a single point, never sampled: ``(x^2-1)/(x-1)`` is ``x+1``.
+So ``sqrt(x^2)`` is not ``x`` (they differ for x < 0), ``sqrt(x-3)*sqrt(x-5)`` is not
+``sqrt((x-3)(x-5))`` (only the second is defined for x < 3), ``log(x^2)`` is not ``2 log(x)``,
+and ``log(a^x, a)`` is ``x`` and ``sqrt(k/m)*sqrt(m/k)`` is ``1`` only where the question's
+domain makes them defined (``a > 0``; ``k, m > 0``), just as ``sqrt(x^2)`` is ``x`` on x >= 0.
 
 Stages, each only when the previous one could not decide:
 
 1. exact: identical trees, or two rationals;
 2. float64 at 48 seeded points (vectorised NumPy, see :mod:`.evaluate`): a clear mismatch at
-   several points is *different*; agreement to 1e-11 with only small numbers is *equal*;
-3. 50-digit mpmath at up to 10 points: settles near-ties (``0.333333333333333 x`` vs ``x/3``,
-   a constant term off by 1 among 1e13-sized coefficients) and float overflow (``(x-a)^6000``);
+   several points is *different*; agreement to 1e-11 with only small numbers and values below
+   1e10 is *equal* (beyond that float64 cannot see ``exp(72)`` vs ``1 + exp(72)``);
+3. 50-digit mpmath at up to 20 points: settles near-ties (``0.333333333333333 x`` vs ``x/3``,
+   a constant term off by 1 among 1e13-sized coefficients) and float overflow (``(x-a)^6000``).
+   A gap too small to be a clear difference yet too big to be 50-digit rounding (or any gap at
+   magnitudes past 1e30) is re-evaluated with more digits (``HI_DPS`` plus the magnitude): a
+   real difference keeps its size, rounding vanishes. Past 10^300 (``(x-4a)^6000``) agreement
+   to 30 significant digits is all we ask: a unit difference there is out of reach;
 4. symbolic proof in a killable worker process (:mod:`.worker`), under the check's deadline.
 
 Constants (no variables) go straight to stage 3 (exactness: ``0.3333`` is not ``1/3``).
@@ -36,7 +46,10 @@ __all__ = ["DIFFERENT", "EQUAL", "UNKNOWN", "Setting", "compare", "numeric_compa
 EQUAL, DIFFERENT, UNKNOWN = "equal", "different", "unknown"
 MIN_DEFINED = 8
 MP_POINTS = 10
+HI_DPS = 100  # digits of the near-tie re-evaluation (plus the magnitude of the values)
+MAX_DPS = 400  # beyond this only relative agreement is asked for (see stage 3)
 _BIG = 10**8
+_FLOAT_EXACT = 1e10  # float64 agreement means nothing about unit differences beyond this
 
 
 @dataclass(frozen=True)
@@ -118,21 +131,63 @@ def _float_stage(
         pts = points(symbols, setting.domain, wide=True, integers=integers)
         va, vb = _values(a, symbols, backend, pts), _values(b, symbols, backend, pts)
         defined = np.isfinite(va)
-    sample = _pick(pts, defined)
-    both = defined & np.isfinite(vb)
-    if both.sum() < MIN_DEFINED or 3 * both.sum() < defined.sum():
+    defined_b = np.isfinite(vb)
+    sample = _pick(pts, defined | defined_b)
+    both = defined & defined_b
+    if both.sum() >= MIN_DEFINED:
+        ma, mb = np.abs(va[both]), np.abs(vb[both])
+        diff = np.abs(va[both] - vb[both])
+        scale = float(np.median(ma)) or 1.0
+        rel = diff / np.maximum(np.maximum(ma, mb), 1e-300)
+        clear = (rel > 1e-6) & (diff > 1e-9 * scale)
+        if _many(int(clear.sum()), int(both.sum())):
+            return DIFFERENT, sample
+    lonely = ((defined & np.isnan(vb)) | (defined_b & np.isnan(va))) & _whole(pts, symbols, a, b)
+    if _many(int(lonely.sum()), int((defined | defined_b).sum())):
+        confirmed = _lonely_in_mp(a, b, symbols, backend, [p[lonely] for p in pts])
+        return (DIFFERENT if confirmed else UNKNOWN), sample
+    if both.sum() < MIN_DEFINED:
         return UNKNOWN, sample
-    ma, mb = np.abs(va[both]), np.abs(vb[both])
-    diff = np.abs(va[both] - vb[both])
-    scale = float(np.median(ma)) or 1.0
-    rel = diff / np.maximum(np.maximum(ma, mb), 1e-300)
-    clear = (rel > 1e-6) & (diff > 1e-9 * scale)
-    if clear.sum() >= 2 or (clear.sum() >= 1 and clear.sum() >= 0.05 * both.sum()):
-        return DIFFERENT, sample
     tight = (rel <= 1e-11) | (diff <= 1e-12 * scale)
-    if tight.all() and not _has_big_numbers(a, b):
+    if tight.all() and max(ma.max(), mb.max()) < _FLOAT_EXACT and not _has_big_numbers(a, b):
         return EQUAL, sample
     return UNKNOWN, sample
+
+
+def _whole(pts: list[np.ndarray], symbols: tuple[sp.Symbol, ...], *exprs: sp.Expr) -> Any:
+    """Points where every integer-typed variable is an integer. ``n`` in ``(-1)^n`` (an
+    exponent of a negative number) is an integer by the notation, so the domains of
+    ``(-cos(x))^n`` and ``(-1)^n*cos(x)^n`` are compared at integer n only."""
+    mask = np.ones(pts[0].shape, dtype=bool)
+    typed = {v for e in exprs for p in e.atoms(sp.Pow)
+             if p.base.is_number and p.base.is_extended_negative for v in p.exp.free_symbols}
+    for symbol, values in zip(symbols, pts, strict=True):
+        if symbol in typed:
+            mask &= values == np.round(values)
+    return mask
+
+
+def _many(count: int, total: int) -> bool:
+    """At least two points and 5% of them (one odd point may be a rounding accident)."""
+    return count >= 2 and count >= 0.05 * total
+
+
+def _lonely_in_mp(
+    a: sp.Expr, b: sp.Expr, symbols: tuple[sp.Symbol, ...], backend: str, pts: list[np.ndarray]
+) -> bool:
+    """Whether 50 digits confirm that exactly one side is undefined at 2 of these points
+    (float64 also says NaN for inf - inf after an overflow; mpmath's range is 2^(10^6))."""
+    ctx = mp_context()
+    try:
+        fa, fb = (compile_expr(e, symbols, "mp_" + backend) for e in (a, b))
+    except Unsupported:
+        return False
+    seen = 0
+    for i in range(min(4, pts[0].size)):
+        args = [ctx.mpf(float(p[i])) for p in pts]
+        va, vb = fa(args), fb(args)
+        seen += _mp_finite(ctx, va) != _mp_finite(ctx, vb) and _mp_nan(ctx, va, vb)
+    return seen >= 2
 
 
 def _all_declared(symbols: tuple[sp.Symbol, ...], domain: Any) -> bool:
@@ -176,32 +231,75 @@ def _mp_stage(
     a: sp.Expr, b: sp.Expr, symbols: tuple[sp.Symbol, ...], sample: list[tuple[float, ...]],
     backend: str,
 ) -> str:
-    """50-digit comparison: any real mismatch is decisive, enough agreement is equality."""
+    """50-digit comparison: any real mismatch is decisive, enough agreement is equality;
+    near ties are settled with more digits (:func:`_near_tie`)."""
     ctx = mp_context()
     try:
         fa, fb = compile_expr(a, symbols, backend), compile_expr(b, symbols, backend)
     except Unsupported:
         return UNKNOWN
-    agree = defined = 0
+    agree = defined = lonely = unsure = 0
     for point in sample:
         args = [ctx.mpf(p) for p in point]
         va, vb = fa(args), fb(args)
-        if not _mp_finite(ctx, va):
+        ok_a, ok_b = _mp_finite(ctx, va), _mp_finite(ctx, vb)
+        lonely += ok_a != ok_b and _mp_nan(ctx, va, vb)
+        defined += ok_a
+        if not (ok_a and ok_b):
             continue
-        defined += 1
-        if not _mp_finite(ctx, vb):
-            continue
-        size = max(abs(va), abs(vb))
-        if abs(va - vb) > ctx.mpf(10) ** -30 * size + ctx.mpf(10) ** -40:
+        state = _near_tie(ctx, va, vb, lambda size: _more_digits(a, b, symbols, backend, point, size))
+        if state == DIFFERENT:
             return DIFFERENT
-        agree += 1
+        agree += state == EQUAL
+        unsure += state == UNKNOWN
     if not symbols:
-        return EQUAL if agree else DIFFERENT if defined else UNKNOWN
+        return UNKNOWN if unsure else EQUAL if agree else DIFFERENT if defined else UNKNOWN
+    if _many(lonely, agree + lonely):
+        return DIFFERENT  # defined at different points: different functions
     return EQUAL if agree >= 4 and 3 * agree >= defined else UNKNOWN
+
+
+def _near_tie(ctx: Any, va: Any, vb: Any, again: Any) -> str:
+    """Compare two finite 50-digit values; ``again()`` decides a gap 50 digits cannot."""
+    size = max(abs(va), abs(vb))
+    gap = abs(va - vb)
+    if gap > ctx.mpf(10) ** -30 * size + ctx.mpf(10) ** -40:
+        return DIFFERENT
+    if gap <= ctx.mpf(10) ** -45 * size and size <= ctx.mpf(10) ** 30:
+        return EQUAL  # rounding-sized gap at a magnitude where 50 digits see a unit
+    return again(size)  # type: ignore[no-any-return]
+
+
+def _more_digits(
+    a: sp.Expr, b: sp.Expr, symbols: tuple[sp.Symbol, ...], backend: str,
+    point: tuple[float, ...], size: Any,
+) -> str:
+    """The same point with ``HI_DPS`` more digits than the values' magnitude: a gap that is
+    a real difference keeps its size, a rounding gap shrinks below 10^-(dps-30) relative."""
+    magnitude = max(0, int(mp_context().log10(size))) if size > 0 else 0
+    dps = -(-(HI_DPS + magnitude) // 50) * 50  # a few precisions only, for the closure cache
+    if dps > MAX_DPS:
+        return EQUAL  # past 10^300 only relative agreement is in reach (``(x-4a)^6000``)
+    hi = mp_context(dps)
+    args = [hi.mpf(p) for p in point]
+    try:
+        va, vb = (compile_expr(e, symbols, backend, dps=dps)(args) for e in (a, b))
+    except Unsupported:
+        return UNKNOWN
+    if not (_mp_finite(hi, va) and _mp_finite(hi, vb)):
+        return UNKNOWN
+    size = max(abs(va), abs(vb))
+    tiny = hi.mpf(10) ** -(dps - 30) * size + hi.mpf(10) ** -(dps - 10)
+    return EQUAL if abs(va - vb) <= tiny else DIFFERENT
 
 
 def _mp_finite(ctx: Any, value: Any) -> bool:
     return not isinstance(value, bool) and bool(ctx.isfinite(value))
+
+
+def _mp_nan(ctx: Any, *values: Any) -> bool:
+    """Whether one of ``values`` is NaN (undefined), not merely an overflow."""
+    return any(not isinstance(v, bool) and bool(ctx.isnan(v)) for v in values)
 
 
 def _within_tolerance(a: sp.Expr, b: sp.Expr, setting: Setting) -> str:

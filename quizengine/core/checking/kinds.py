@@ -1,4 +1,4 @@
-"""Comparing answers by shape: expression, equation, inequality, vector, matrix and set.
+"""Comparing answers by shape: expression, equation, inequality, vector, matrix, list and set.
 
 Equations (the rule): ``l1 = r1`` and ``l2 = r2`` are equivalent when ``l2 - r2`` is a
 non-zero constant multiple of ``l1 - r1`` (so ``y = 2x+1`` and ``2x - y + 1 = 0`` match), or
@@ -7,12 +7,20 @@ This keeps root multiplicity (``x = 2`` is not ``(x-2)^2 = 0``) and, like STACK,
 ``s^2 = 0`` and ``s^2 e^(st) = 0`` as the same equation. Two equations without solutions
 (``1 = 4``, ``2 = 3``) match.
 
+Disjunctions ``x = 1 or x = 2`` are equations too: ``e1 or e2 or ...`` holds exactly where
+``(l1 - r1)(l2 - r2)... = 0`` does, so after dropping repeated disjuncts both sides are compared
+as that one equation by the rule above (``x = 1 or x = 2`` is ``x^2 - 3x + 2 = 0`` and
+``x = 2 or x = 1``; ``x = 1 or x = 1`` is ``x = 1``). A wrong disjunction earns the share of its
+disjuncts that match, as a set would.
+
 Inequalities: the same truth value at random and at integer/half-integer points, then (one
 variable) the same solution set by ``solveset`` in the worker. With several variables the
 sampled agreement is final.
 
-Vectors and matrices: shape first, then entry by entry with partial credit. Sets: elements are
-matched by equivalence (duplicates count once); partial credit is the share matched.
+Vectors and matrices: shape first, then entry by entry with partial credit. Lists (``[1, x > 2]``,
+a ``sympy.Tuple``): length, then entry by entry, each by its own shape (an inequality entry as
+an inequality). Sets: elements are matched by equivalence (duplicates count once); partial
+credit is the share matched.
 """
 
 from __future__ import annotations
@@ -52,8 +60,10 @@ class Outcome:
 
 def shape_of(value: Any) -> str:
     """The answer shape of a SymPy value (same names as ``Parsed.shape``)."""
-    if isinstance(value, sp.Equality):
+    if isinstance(value, sp.Equality) or _is_disjunction(value):
         return "equation"
+    if isinstance(value, sp.Tuple):
+        return "list"
     if isinstance(value, (*_RELATIONS, sp.And, sp.Or)):
         return "inequality"
     if isinstance(value, sp.MatrixBase):
@@ -61,6 +71,10 @@ def shape_of(value: Any) -> str:
     if isinstance(value, sp.FiniteSet) or value is sp.S.EmptySet:
         return "set"
     return "expression"
+
+
+def _is_disjunction(value: Any) -> bool:
+    return isinstance(value, sp.Or) and all(isinstance(a, sp.Equality) for a in value.args)
 
 
 def _plain(state: str) -> Outcome:
@@ -71,7 +85,11 @@ def compare_values(t: Any, s: Any, setting: Setting, *, orientation: str | None 
     """Compare expected ``t`` with answer ``s`` (shapes already known to match)."""
     shape = shape_of(t)
     if shape == "equation":
+        if _is_disjunction(t) or _is_disjunction(s):
+            return _disjunctions(t, s, setting)
         return _plain(_equations(t, s, setting))
+    if shape == "list":
+        return _lists(t, s, setting)
     if shape == "inequality":
         return _plain(_inequalities(t, s, setting))
     if shape == "set":
@@ -85,6 +103,7 @@ def compare_values(t: Any, s: Any, setting: Setting, *, orientation: str | None 
 
 
 def _equations(t: sp.Equality, s: sp.Equality, setting: Setting) -> str:
+    t, s = _unsigned(t), _unsigned(s)
     outcome = _proportional(t.lhs, t.rhs, s.lhs, s.rhs, setting)
     if outcome != DIFFERENT:
         return outcome
@@ -98,6 +117,32 @@ def _equations(t: sp.Equality, s: sp.Equality, setting: Setting) -> str:
     if (n1, n2) == (t.lhs - t.rhs, s.lhs - s.rhs):
         return DIFFERENT
     return _proportional(n1, sp.S.Zero, n2, sp.S.Zero, setting)
+
+
+def _unsigned(eq: sp.Equality) -> sp.Equality:
+    """``|A| = |B|`` as ``A^2 = B^2``: the same solutions (both sides are non-negative), and
+    a polynomial form the ratio rule can compare with ``(x-y)(x+y) = 0``."""
+    if isinstance(eq.lhs, sp.Abs) and isinstance(eq.rhs, sp.Abs):
+        return sp.Eq(eq.lhs.args[0] ** 2, eq.rhs.args[0] ** 2, evaluate=False)
+    return eq
+
+
+def _disjunctions(t: Any, s: Any, setting: Setting) -> Outcome:
+    """``e1 or e2 ...`` against an equation or another disjunction (module docstring)."""
+    wanted = _distinct(list(sp.Or.make_args(t)), setting)
+    given = _distinct(list(sp.Or.make_args(s)), setting)
+    whole = _equations(_product_equation(wanted), _product_equation(given), setting)
+    if whole != DIFFERENT:
+        return _plain(whole)
+    outcome = _match(wanted, given, setting, noun="equation")
+    if outcome.state != DIFFERENT:
+        return outcome
+    return Outcome(DIFFERENT, outcome.score, outcome.feedback, "equation")
+
+
+def _product_equation(equations: list[sp.Equality]) -> sp.Equality:
+    product = sp.Mul(*(e.lhs - e.rhs for e in equations))
+    return sp.Eq(product, 0, evaluate=False)
 
 
 def _proportional(l1: Any, r1: Any, l2: Any, r2: Any, setting: Setting) -> str:
@@ -247,7 +292,11 @@ def _same_relation(t: Any, s: Any, setting: Setting) -> str:
 
 
 def _sets(t: sp.Set, s: sp.Set, setting: Setting) -> Outcome:
-    wanted, given = list(t.args), _distinct(list(s.args), setting)
+    return _match(list(t.args), _distinct(list(s.args), setting), setting, noun="element")
+
+
+def _match(wanted: list[Any], given: list[Any], setting: Setting, *, noun: str) -> Outcome:
+    """Match ``given`` items to ``wanted`` ones by equivalence; credit is the share matched."""
     unknown = False
     matched = 0
     free = list(given)
@@ -267,10 +316,27 @@ def _sets(t: sp.Set, s: sp.Set, setting: Setting) -> Outcome:
     missing, extra = len(wanted) - matched, len(given) - matched
     parts = []
     if missing:
-        parts.append(f"{missing} element{'s are' if missing > 1 else ' is'} missing")
+        parts.append(f"{missing} {noun}{'s are' if missing > 1 else ' is'} missing")
     if extra:
-        parts.append(f"{extra} of your elements {'are' if extra > 1 else 'is'} not right")
+        parts.append(f"{extra} of your {noun}s {'are' if extra > 1 else 'is'} not right")
     return Outcome(DIFFERENT, matched / size, "; ".join(parts), "set")
+
+
+def _lists(t: sp.Tuple, s: sp.Tuple, setting: Setting) -> Outcome:
+    """Entry by entry, each compared by its own shape; credit is the share that match."""
+    if len(t) != len(s):
+        return Outcome(DIFFERENT, 0.0, f"expected a list with {len(t)} entries, you gave "
+                       f"{len(s)}", "shape")
+    states = [_element(a, b, setting) for a, b in zip(t.args, s.args, strict=True)]
+    right = states.count(EQUAL)
+    if right == len(states):
+        return Outcome(EQUAL, 1.0)
+    wrong = [str(i + 1) for i, state in enumerate(states) if state == DIFFERENT]
+    if not wrong:
+        return Outcome(UNKNOWN, 0.0)
+    noun, verb = ("entries", "are") if len(wrong) > 1 else ("entry", "is")
+    return Outcome(DIFFERENT, right / len(states), f"{noun} {', '.join(wrong)} {verb} not right",
+                   "entries")
 
 
 def _distinct(items: list[Any], setting: Setting) -> list[Any]:
@@ -285,6 +351,8 @@ def _element(t: Any, s: Any, setting: Setting) -> str:
     if shape_of(t) != shape_of(s):
         return DIFFERENT
     if shape_of(t) in ("vector", "matrix") and t.shape != s.shape:
+        return DIFFERENT
+    if shape_of(t) == "list" and len(t) != len(s):
         return DIFFERENT
     return compare_values(t, s, setting).state
 

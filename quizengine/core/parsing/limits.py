@@ -7,7 +7,9 @@ distributes the power onto the 2, and a root of a large integer is factored (a s
 * an exact number may hold at most ``max_digits`` digits (default 3000: below Python's 4300-digit
   ``int``-to-text limit, so every value can still be printed, and above ``1000!``);
 * a power with a numeric exponent is estimated as ``|exponent| * log10(largest number in the base)``
-  digits before it is built;
+  digits before it is built; a base with variables counts only the numbers SymPy would raise to
+  the power (the numeric factors of a product) when the exponent is an integer up to
+  ``SYMBOLIC_EXPONENT``: ``(x-4a)^6000`` stays unevaluated and costs nothing to build;
 * a fractional power applies only to numbers of at most ``ROOT_DIGITS`` digits;
 * ``n!`` needs ``n <= max_factorial``.
 """
@@ -21,10 +23,11 @@ import sympy
 
 from quizengine.core.errors import LimitError
 
-__all__ = ["ROOT_DIGITS", "check_combination", "check_factorial", "check_number", "check_power",
+__all__ = ["ROOT_DIGITS", "SYMBOLIC_EXPONENT", "check_combination", "check_factorial", "check_number", "check_power",
            "digits_of_int"]
 
 ROOT_DIGITS = 60
+SYMBOLIC_EXPONENT = 10_000
 _LOG10_2 = math.log10(2)
 
 
@@ -94,10 +97,20 @@ def check_power(base: Any, exponent: Any, max_digits: int, offset: int | None) -
     Traceback (most recent call last):
     ...
     quizengine.core.errors.LimitError: a power whose value would have about 369693100 digits
+    >>> x = sympy.Symbol("x")
+    >>> check_power(x - 4, sympy.Integer(6000), 3000, 0)
+    >>> check_power(10 * x, sympy.Integer(6000), 3000, 0)
+    Traceback (most recent call last):
+    ...
+    quizengine.core.errors.LimitError: a power whose value would have about 6000 digits
     """
     if not isinstance(exponent, sympy.Rational) or not isinstance(base, sympy.Basic) \
             or base.is_Symbol:
         return
+    if base.free_symbols and exponent.is_Integer and abs(exponent) <= SYMBOLIC_EXPONENT:
+        # Only a product's numeric factors are powered out: (2x)^n is 2^n*x^n, (x+2)^n stays.
+        numeric = [f for f in base.args if f.is_number] if isinstance(base, sympy.Mul) else []
+        base = sympy.Mul(*numeric)
     size = _largest_log10(base)
     if size == 0.0:
         return

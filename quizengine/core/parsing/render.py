@@ -43,6 +43,9 @@ class _TextPrinter(StrPrinter):  # type: ignore[misc]  # SymPy is untyped
     def _print_EmptySet(self, expr: Any) -> str:
         return "{}"
 
+    def _print_Tuple(self, expr: Any) -> str:
+        return "[" + ", ".join(self._print(item) for item in expr.args) + "]"
+
     def _print_Relational(self, expr: Any) -> str:
         op = _REL_TEXT.get(expr.rel_op, expr.rel_op)
         return f"{self._print(expr.lhs)} {op} {self._print(expr.rhs)}"
@@ -103,4 +106,7 @@ def to_latex(value: Any) -> str:
         return r" \text{ or } ".join(map(to_latex, value.args))
     if isinstance(value, MatrixBase):
         return str(sympy.latex(value, mat_str="bmatrix", mat_delim="", **_LATEX))
+    if isinstance(value, sympy.Tuple):
+        inside = ", ".join(map(to_latex, value.args))
+        return r"\left[ " + inside + (" " if inside else "") + r"\right]"
     return str(sympy.latex(value, **_LATEX))

@@ -1,5 +1,9 @@
-"""The bracketed and top-level parts of the grammar: groups, vectors and matrices, sets,
+"""The bracketed and top-level parts of the grammar: groups, vectors and matrices, lists, sets,
 ``|x|``, ``√``, function application, and the answer itself (relations and their chains).
+
+An entry of ``[...]`` or ``{...}`` may be a relation (``{x > 4, 1}``, ``[1, x = 2 or x = 3]``).
+A bracket list of numbers and expressions is a vector (or a matrix); one holding a relation, a set
+or another such list is a *list*, a ``sympy.Tuple`` with shape "list", and so is ``[]``.
 
 Functions taking the :class:`quizengine.core.parsing.grammar.Parser` as first argument, kept apart
 so each module stays small.
@@ -29,6 +33,8 @@ _UP, _DOWN = frozenset({"<", "<="}), frozenset({">", ">="})
 
 def shape_of(value: Any) -> str:
     """The ``Parsed.shape`` of a built value."""
+    if isinstance(value, sympy.Tuple):
+        return "list"
     if isinstance(value, MatrixBase):
         return "vector" if value.rows == 1 else "matrix"
     if isinstance(value, sympy.Set):
@@ -44,16 +50,22 @@ def shape_of(value: Any) -> str:
 
 # -- the answer ----------------------------------------------------------------------
 def answer(parser: Parser) -> Any:
-    """relations joined by `and`/`or` (top level only), then the end of the text."""
-    parts, joins = [relations(parser)], []
-    while parser.peek().kind == "name" and parser.peek().text in _JOINS:
-        joins.append(parser.advance())
-        parts.append(relations(parser))
+    """a statement, then the end of the text."""
+    value = statement(parser)
     token = parser.peek()
     if token.text == "," and token.kind == "op":
         raise top_comma(parser, token)
     if token.kind != "end":
         raise parser.unexpected(parser.advance())
+    return value
+
+
+def statement(parser: Parser) -> Any:
+    """relations joined by `and`/`or` (the whole answer, or one entry of a list or set)."""
+    parts, joins = [relations(parser)], []
+    while parser.peek().kind == "name" and parser.peek().text in _JOINS:
+        joins.append(parser.advance())
+        parts.append(relations(parser))
     return joined(parser, parts, joins) if joins else parts[0]
 
 
@@ -136,13 +148,14 @@ def expect_close(parser: Parser, opener: Token, closer: str) -> None:
     raise parser.unexpected(token)
 
 
-def items(parser: Parser, opener: Token, closer: str) -> list[Any]:
-    """Comma-separated sums up to ``closer`` (at least one)."""
+def items(parser: Parser, opener: Token, closer: str, *, statements: bool = False) -> list[Any]:
+    """Comma-separated sums (or ``statements``: relations allowed) up to ``closer``."""
     parser.enter()
-    found = [parser.sum()]
+    read = (lambda: statement(parser)) if statements else parser.sum
+    found = [read()]
     while parser.at(","):
         parser.advance()
-        found.append(parser.sum())
+        found.append(read())
     expect_close(parser, opener, closer)
     parser.leave()
     return found
@@ -165,9 +178,11 @@ def group(parser: Parser, opener: Token) -> Any:
 
 def brackets(parser: Parser, opener: Token) -> Any:
     if parser.at("]"):
-        raise ParseError(f"empty brackets `[]` at column {column(opener.start)}",
-                         offset=opener.start)
-    entries = items(parser, opener, "]")
+        parser.advance()
+        return sympy.Tuple()  # the empty list
+    entries = items(parser, opener, "]", statements=True)
+    if not all(isinstance(e, sympy.Expr | MatrixBase) for e in entries):
+        return sympy.Tuple(*entries)  # holds a relation, a set or a list: a list
     rows = [e for e in entries if isinstance(e, MatrixBase)]
     if not rows:
         for entry in entries:
@@ -188,10 +203,11 @@ def braces(parser: Parser, opener: Token) -> Any:
     if parser.at("}"):
         parser.advance()
         return sympy.EmptySet
-    entries = items(parser, opener, "}")
+    entries = items(parser, opener, "}", statements=True)
     for entry in entries:
-        if not isinstance(entry, sympy.Expr | MatrixBase | sympy.Set):
-            raise ParseError("a set holds numbers, expressions or vectors",
+        if not isinstance(entry, sympy.Expr | MatrixBase | sympy.Set | sympy.Tuple
+                          | sympy.core.relational.Relational | sympy.And | sympy.Or):
+            raise ParseError("a set holds numbers, expressions, relations, vectors or lists",
                              offset=opener.start)
     return sympy.FiniteSet(*entries)
 

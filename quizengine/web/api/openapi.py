@@ -30,10 +30,12 @@ _QUIZ = {"name": "quiz_id", "in": "path", "required": True, "schema": {"type": "
 
 
 def _op(summary: str, responses: dict[str, Any], *, body: dict[str, Any] | None = None,
-        params: list[dict[str, Any]] | None = None, secure: bool = True) -> dict[str, Any]:
+        params: list[dict[str, Any]] | None = None, secure: bool = True,
+        optional_body: bool = False) -> dict[str, Any]:
     op: dict[str, Any] = {"summary": summary, "responses": {**responses, **_ERRORS}}
     if body is not None:
-        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+        op["requestBody"] = {"required": not optional_body,
+                             "content": {"application/json": {"schema": body}}}
     if params:
         op["parameters"] = params
     if not secure:
@@ -129,16 +131,30 @@ PATHS: dict[str, Any] = {
                                                         "max_score": {"type": "number"}}})},
         params=[_ATTEMPT])},
     "/api/v1/me/mastery": {"get": _op(
-        "Your mastery estimate per skill",
-        {"200": _json({"type": "object", "properties": {"skills": {"type": "array", "items": {
-            "type": "object", "properties": {"skill": {"type": "string"},
-                                             "mastery": {"type": "number"},
-                                             "attempts": {"type": "integer"}}}}}})})},
+        "Your mastery estimate per skill: every syllabus skill, in syllabus order (forgetting "
+        "applied; a skill never practised shows its prior)",
+        {"200": _json({"type": "object", "required": ["skills"], "properties": {"skills": {
+            "type": "array", "items": {
+                "type": "object", "required": ["skill", "mastery", "attempts"],
+                "properties": {"skill": {"type": "string"},
+                               "mastery": {"type": "number", "minimum": 0, "maximum": 1},
+                               "attempts": {"type": "integer",
+                                            "description": "graded parts behind it"}}}}}})})},
     "/api/v1/practice/next": {"post": _op(
-        "A practice question chosen for you, with the skill and the reason",
-        {"200": _json({"allOf": [_ref("Question"), {"type": "object", "properties": {
-            "skill": {"type": "string"}, "reason": {"type": "string"}}}]}),
-         "409": {"$ref": "#/components/responses/Conflict"}})},
+        "A practice question chosen for you, with the skill and the reason. While your last "
+        "practice question is unanswered, that same question is returned (pending: true) unless "
+        "you send {\"skip\": true}; a skip is recorded. Answer it with "
+        "POST /api/v1/questions/{question_id}/submit, which updates your mastery.",
+        {"200": _json({"allOf": [_ref("Question"), {
+            "type": "object", "required": ["skill", "reason", "pending"], "properties": {
+                "skill": {"type": "string"}, "reason": {"type": "string"},
+                "pending": {"type": "boolean",
+                            "description": "true: your unanswered question, served again"}}}]}),
+         "409": {"$ref": "#/components/responses/Conflict"}},
+        body={"type": "object", "properties": {"skip": {
+            "type": "boolean", "default": False,
+            "description": "skip the unanswered question and get a new one"}}},
+        optional_body=True)},
     "/api/v1/reports/grades": {"get": _op(
         "Grades per student and quiz (instructors and admins)",
         {"200": {"description": "A file", "content": {

@@ -145,13 +145,20 @@ def my_mastery() -> Any:
 @bp.post("/v1/practice/next")
 @role_required(*ANY_ROLE)
 def practice_next() -> Any:
+    body = request.get_json(silent=True) if request.content_length else {}
+    if not isinstance(body, dict):
+        raise ValidationFailed("Send a JSON object, or no body.", code="bad_json")
+    skip = body.get("skip", False)
+    if not isinstance(skip, bool):
+        raise ValidationFailed("'skip' must be true or false.", code="bad_field")
     session = db_session()
     chosen = practice.next_question(session, user_id=current_user.id,
                                     secret=current_app.config["SECRET_KEY"], now=utcnow(),
-                                    threshold=current_app.config["MASTERY_THRESHOLD"])
+                                    threshold=current_app.config["MASTERY_THRESHOLD"], skip=skip)
     session.commit()
     view = attempts.view_question(session, chosen.instance)
-    return jsonify({**question_json(view), "skill": chosen.skill, "reason": chosen.reason})
+    return jsonify({**question_json(view), "skill": chosen.skill, "reason": chosen.reason,
+                    "pending": chosen.pending})
 
 
 @bp.get("/v1/reports/grades")

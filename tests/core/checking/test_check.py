@@ -30,6 +30,14 @@ x = sp.Symbol("x")
         ("x^2", "x^", "invalid"),
         ("x^2", "", "invalid"),
         ("x^2", "y^2", "invalid"),  # y is not a variable of this question
+        ("exp(72)", "1 + exp(72)", "incorrect"),  # beyond float64: settled with more digits
+        ("sqrt(x-3)*sqrt(x-5)", "sqrt((x-3)*(x-5))", "incorrect"),  # different natural domains
+        ("(x^2-1)/(x-1)", "x+1", "correct"),
+        ("0", "round(0.5)", "correct"),  # Maxima's round: half to even
+        ("2", "round(2.5)", "correct"),
+        ("round(x) + 1", "1 + round(x)", "correct"),
+        ("(x-4*a)^6000", "(4*a-x)^6000", "correct"),
+        ("(x-4*a)^6000", "(4*a-x)^6000 + 1", "incorrect"),
     ],
 )
 def test_expressions(expected: object, answer: str, verdict: str) -> None:
@@ -54,6 +62,16 @@ def test_domain_decides_sqrt_of_square() -> None:
         ("y = 2x + 1", "y = 2x - 1", "incorrect"),
         ("x = 2", "(x-2)^2 = 0", "incorrect"),
         ("x = 1", "1", "incorrect"),
+        # Disjunctions: the solution set of e1 or e2 is that of (l1-r1)(l2-r2) = 0.
+        ("x = 1 or x = 2", "x = 2 or x = 1", "correct"),
+        ("x = 1 or x = 2", "x^2 - 3x + 2 = 0", "correct"),
+        ("x^2 = 2", "x = sqrt(2) or x = -sqrt(2)", "correct"),
+        ("x = 1 or x = 2", "x = 1 or x = 1 or x = 2", "correct"),  # a repeat says nothing new
+        ("x = 1 or y = 2", "y = 2 or x = 1", "correct"),
+        ("x = 1 or x = 2", "x = 1", "incorrect"),
+        ("x = 1 or x = 2", "x = 1 or x = 3", "incorrect"),
+        ("x = 1 or x = 2", "(x-1)^2 = 0 or x = 2", "incorrect"),  # multiplicity, as for x = 2
+        ("(x-y)*(x+y) = 0", "abs(x) = abs(y)", "correct"),
     ],
 )
 def test_equations(expected: str, answer: str, verdict: str) -> None:
@@ -166,3 +184,27 @@ def test_cache_returns_the_same_verdict_and_can_be_cleared(monkeypatch: pytest.M
 def test_verdict_to_dict_round_trip() -> None:
     d = check("x", "x").to_dict()
     assert d["verdict"] == "correct" and Verdict(**{**d, "notes": tuple(d["notes"])}).score == 1.0
+
+
+def test_wrong_disjunction_earns_the_share_of_matching_equations() -> None:
+    v = check("x = 1 or x = 2", "x = 1 or x = 3", AnswerSpec(kind="equation"))
+    assert (v.verdict, v.score, v.code) == ("incorrect", 0.5, "equation")
+    assert "missing" in v.feedback
+
+
+@pytest.mark.parametrize(
+    ("expected", "answer", "verdict", "score"),
+    [
+        ("[1, 2 < x]", "[1, x > 2]", "correct", 1.0),  # an inequality entry as an inequality
+        ("[1, x > 2]", "[1, x >= 2]", "incorrect", 0.5),
+        ("[1, 2, [2-x < 0, {1, 2}]]", "[1, 2, [2-x < 0, {1, 2, 2, 2, 1, 3}]]", "incorrect", 2 / 3),
+        ("[1, x > 2]", "[1, x > 2, 3]", "incorrect", 0.0),
+        ("{4 < x, 1}", "{1, x > 4}", "correct", 1.0),
+        ("1 = 2", "[]", "incorrect", 0.0),  # the empty list is not an equation: a type mismatch
+        ("[]", "[]", "correct", 1.0),
+    ],
+)
+def test_lists_and_relations_in_sets(expected: str, answer: str, verdict: str,
+                                     score: float) -> None:
+    v = check(expected, answer)
+    assert (v.verdict, v.score) == (verdict, pytest.approx(score))

@@ -30,37 +30,35 @@ WANT = {"equivalent": "correct", "not_equivalent": "incorrect", "invalid": "inva
 
 FLOATS = "decimals are exact rationals (DESIGN.md); STACK compares binary floats"
 SETS = "mathematically equal sets; STACK compares set elements by canonical form"
-PARSER = "parser decision"
+DOMAIN = ("real domain rule (equivalence.py): equal means the same function, so the two must agree "
+          "where both are defined AND be defined at nearly the same points; ")
 DECISIONS: dict[str, str] = {
     "stack-algequiv-32": FLOATS + ": 4.52*10^2 is exactly 452",
     "stack-algequiv-37": FLOATS + ": 0.99999999 is not 99999998/99999999",
     "stack-algequiv-43": FLOATS + ": 100.4-80.0 is exactly 20.4",
-    "stack-algequiv-79": "real domain rule: the answer agrees wherever the expected "
-                         "sqrt(x-3)*sqrt(x-5) is defined (x >= 5); it may extend the domain",
-    "stack-algequiv-88": "real domain rule: a^(b*c) = (a^b)^c wherever both are real (a > 0); "
-                         "STACK reasons with complex powers",
+    "stack-algequiv-99": DOMAIN + "sqrt(k/m)*sqrt(m/k) is undefined over the reals where k/m < 0 "
+                         "(and -1 there with principal complex roots; the corpus note calls STACK "
+                         "lenient). It is 1 when the question declares k, m > 0",
+    "stack-algequiv-155": DOMAIN + "log(a^2*b) is defined for a < 0 < b, 2*log(a)+log(b) is not "
+                          "(log(a^2 b) = 2 log|a| + log b). Equal when the question declares "
+                          "a, b > 0, as for log(x^2) vs 2 log(x)",
+    "stack-algequiv-160": DOMAIN + "log(a^x, a) is undefined for a < 0, x is defined everywhere; "
+                          "STACK assumes the base positive. Equal when the question declares "
+                          "a > 0 (the same decision as sqrt(x^2) = x only on x >= 0)",
+    "stack-algequiv-88": "known limitation, not a decision: STACK is right, (a^b)^c differs from "
+                         "a^(b*c) over the reals (a=-2, b=2, c=1/2 gives 2 vs -2), but our "
+                         "sampler never draws a < 0 with b an even integer and c not an integer, "
+                         "the only region where they differ",
     "stack-algequiv-208": "same as stack-algequiv-88",
     "stack-algequiv-157": "log|x-3|+log|x+3| = log|x^2-9| for every real x != +-3 "
                           "(the corpus note calls STACK's verdict a false negative)",
-    "stack-algequiv-210": "equal wherever both sides are real (n > -1), the note calls STACK's "
-                          "verdict a false negative",
+    "stack-algequiv-210": "equal wherever both sides are real (n > -1, and the same integer "
+                          "points below), the note calls STACK's verdict a false negative",
     "stack-algequiv-212": SETS,
     "stack-algequiv-214": SETS,
     "stack-algequiv-432": SETS + " (sets of equations, each equation matched by our rule)",
-    "stack-algequiv-335": "equation rule: |x|-|y| is not a constant multiple of x^2-y^2 "
-                          "(same solution set, but we keep STACK's ratio rule, see kinds.py)",
     "stack-algequiv-370": "variable names matter: x>1 and sigma>1 are different statements",
     "stack-algequiv-371": "variable names matter: x>1 and a>1 are different statements",
-    # Rows the parser (quizengine.core.parsing, another owner) refuses: its decisions, not ours.
-    "stack-algequiv-112": PARSER + ": (x-4*a)^6000 is refused by the size limit on powers",
-    "stack-algequiv-174": PARSER + ": no relations inside lists",
-    "stack-algequiv-175": PARSER + ": no relations inside lists",
-    "stack-algequiv-197": PARSER + ": no relations inside sets",
-    "stack-algequiv-178": PARSER + ": no round()",
-    "stack-algequiv-179": PARSER + ": no round()",
-    "stack-algequiv-180": PARSER + ": no round()",
-    "stack-algequiv-181": PARSER + ": no round()",
-    "stack-algequiv-302": PARSER + ": empty brackets [] are not an answer",
     "stack-numrelative-6": "a malformed tolerance option makes the row invalid (STACK only "
                            "notices when the values differ)",
     "stack-numabsolute-5": "same as stack-numrelative-6",
@@ -129,13 +127,14 @@ def test_agreement(name: str) -> None:
             undecided.append((raw["id"], raw["teacher"], raw["student"], got["verdict"],
                               raw["expected"], got["feedback"]))
     rate = agreed / len(rows)
-    parser_rows = sum(1 for r in rows if DECISIONS.get(r["id"], "").startswith(PARSER))
-    checker_rate = agreed / (len(rows) - parser_rows)
-    print(f"{name}: agreement {agreed}/{len(rows)} = {rate:.1%}; on the rows the parser "
-          f"reads {agreed}/{len(rows) - parser_rows} = {checker_rate:.1%}")
+    print(f"{name}: agreement {agreed}/{len(rows)} = {rate:.1%}")
     assert not undecided, "disagreements without a written decision:\n" + "\n".join(
         map(repr, undecided))
-    # The target is 95%. The algebraic corpus reaches ~94.9% on the rows the parser reads:
-    # every remaining difference is a decision listed above (exact decimals, real domain,
-    # mathematically equal sets), which we keep rather than chase STACK's verdicts.
-    assert checker_rate >= (0.95 if "numerical" in name else 0.94)
+    stale = [r["id"] for r in rows if r["id"] in DECISIONS
+             and grade_row(to_row(r))["verdict"] == WANT[r["expected"]]]
+    assert not stale, f"decisions for rows that now agree (remove them): {stale}"
+    # Over ALL rows, parser refusals included. The issue asks for 95%; the algebraic corpus
+    # stops at 266/281 = 94.7% because the sound domain rule (rows 99, 155, 160: STACK assumes
+    # positive parameters) and one sampling gap (88, 208) differ from STACK. Raising this to
+    # 0.95 means adopting STACK's positivity assumptions: the lead's call, see the report.
+    assert rate >= (0.95 if "numerical" in name else 0.945)

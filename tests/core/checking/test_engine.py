@@ -41,7 +41,16 @@ R = sp.Rational
         ((x - a) ** 5999, (x - a) ** 6000, DIFFERENT),
         (sp.log(sp.Abs(x - 3)) + sp.log(sp.Abs(x + 3)), sp.log(sp.Abs(x**2 - 9)), EQUAL),
         (sp.sqrt(1 / x), 1 / sp.sqrt(x), EQUAL),  # both undefined for x < 0
-        (sp.Integer(1), sp.sqrt(k / m) * sp.sqrt(m / k), EQUAL),  # where both are defined
+        # Same function = same values where both are defined AND (nearly) the same domain.
+        (sp.Integer(1), sp.sqrt(k / m) * sp.sqrt(m / k), DIFFERENT),  # 1 is defined at k/m < 0
+        (sp.sqrt(x - 3) * sp.sqrt(x - 5), sp.sqrt((x - 3) * (x - 5)), DIFFERENT),  # x <= 3
+        (sp.sqrt((x - 3) * (x - 5)), sp.sqrt(x - 3) * sp.sqrt(x - 5), DIFFERENT),
+        (sp.log(x**2), 2 * sp.log(x), DIFFERENT),
+        (2 * sp.log(x), sp.log(x**2), DIFFERENT),
+        (sp.log(a**x, a), x, DIFFERENT),  # decided: a > 0 must be declared (see below)
+        ((x**2 - 1) / (x - 1), x + 1, EQUAL),  # a removable singularity is one point
+        ((-sp.cos(x)) ** n, (-1) ** n * sp.cos(x) ** n, EQUAL),  # (-1)^n: n is an integer
+        (sp.exp(x) ** 30 / sp.exp(x) ** 29, sp.exp(x), EQUAL),  # float overflow is not "undefined"
         (sp.sqrt(x - 5), sp.sqrt(x - 5) + 0 * x, EQUAL),  # needs the wide box
         (sp.cos(x + y), sp.cos(x) * sp.cos(y) - sp.sin(x) * sp.sin(y), EQUAL),
         (sp.cos(x + y), sp.cos(x) * sp.cos(y) + sp.sin(x) * sp.sin(y), DIFFERENT),
@@ -78,6 +87,36 @@ def test_constants_are_exact(t: sp.Expr, s: sp.Expr, want: str) -> None:
 
 def test_domain_makes_sqrt_of_square_equal_x() -> None:
     assert compare(sp.sqrt(x**2), x, Setting(domain={"x": (0.0, 5.0)})) == EQUAL
+
+
+@pytest.mark.parametrize(
+    ("t", "s", "domain"),
+    [
+        (sp.log(a**x, a), x, {"a": (0.1, 5.0)}),
+        (sp.Integer(1), sp.sqrt(k / m) * sp.sqrt(m / k), {"k": (0.1, 5.0), "m": (0.1, 5.0)}),
+        (2 * sp.log(a) + sp.log(b), sp.log(a**2 * b), {"a": (0.1, 5.0), "b": (0.1, 5.0)}),
+    ],
+)
+def test_declared_positive_domain_makes_log_and_root_laws_hold(
+        t: sp.Expr, s: sp.Expr, domain: dict[str, tuple[float, float]]) -> None:
+    assert compare(t, s, Setting(domain=domain, deadline=time.monotonic() + 10)) == EQUAL
+
+
+@pytest.mark.parametrize(
+    ("t", "s", "want"),
+    [
+        # float64 cannot see 1 next to e^72 (relative gap 5e-32): 50 digits then more digits do.
+        (sp.exp(72), 1 + sp.exp(72), DIFFERENT),
+        (sp.exp(200), 1 + sp.exp(200), DIFFERENT),
+        (x * sp.exp(72), x * sp.exp(72) + 1, DIFFERENT),
+        (x + sp.exp(72), x + sp.exp(72) + 1, DIFFERENT),
+        (sp.exp(72) * (x + 1), sp.exp(72) * x + sp.exp(72), EQUAL),
+        (sp.exp(72) * sp.sin(x) ** 2, sp.exp(72) - sp.exp(72) * sp.cos(x) ** 2, EQUAL),
+        (sp.exp(150) * (x + 1), sp.exp(150) * x + sp.exp(150), EQUAL),
+    ],
+)
+def test_huge_magnitudes_are_compared_exactly(t: sp.Expr, s: sp.Expr, want: str) -> None:
+    assert numeric_compare(t, s, Setting()) == want
 
 
 @pytest.mark.parametrize(
@@ -119,6 +158,8 @@ EQ = sp.Eq
         (EQ(sp.Integer(1), 4, evaluate=False), EQ(sp.Integer(2), 3, evaluate=False), EQUAL),
         (EQ(y, -x), EQ((1 + sp.I) * (x + y), 0), EQUAL),
         (EQ(x**2 + y**2, 1), EQ((y - sp.sqrt(1 - x**2)) * (y + sp.sqrt(1 - x**2)), 0), EQUAL),
+        (EQ((x - y) * (x + y), 0), EQ(sp.Abs(x), sp.Abs(y)), EQUAL),  # |A| = |B| is A^2 = B^2
+        (EQ(x - y, 0), EQ(sp.Abs(x), sp.Abs(y)), DIFFERENT),
         (EQ(y, (x - a) ** 5999), EQ(y, (a - x) ** 5999), DIFFERENT),
         (EQ(y, (x - a) ** 6000), EQ(y, (a - x) ** 6000), EQUAL),
     ],

@@ -23,7 +23,7 @@ FUNCTION_POWER = ("`sin^2(x)`/`sin²(x)` is read as sin(x)^2 and said so in a no
                   "for it); STACK refuses it.")
 SUPERSCRIPT = "Unicode superscripts are folded to powers (x² is x^2); STACK forbids the character."
 CHAIN = ("Chained inequalities `1 < x < 3` are read as And(1 < x, x < 3): the natural answer to "
-         "an interval question. STACK refuses chains.")
+         "an interval question, also as an entry of a list or set. STACK refuses chains.")
 PI_NAME = "`2ℼn` is 2*pi*n: a unicode pi is its own token, so it cannot glue onto `n`."
 ONE_NAME = ("With no declared variables a multi-letter name is one symbol (noted); STACK forbids "
             "unknown multi-letter names. Questions that declare variables refuse it.")
@@ -36,9 +36,9 @@ NO_SET_ALGEBRA = ("Intervals and set algebra (union, oo(a,b), ...) are outside t
                   "answer kinds; sets are {a, b} literals.")
 NO_MAXIMA = ("Maxima-specific syntax (`A.B`, `#`, `?`, `stackvector`, `gcd`, `gcf`) is not part "
              "of the course's calculator syntax; `.` outside numbers is refused on purpose.")
-NO_EMPTY_VECTOR = "`[]` has no mathematical reading here (no empty vectors)."
-STRUCTURED_ENTRIES = ("Vector entries and point coordinates are numbers or expressions: no "
-                      "nested tuples, no relations or vectors inside vectors/arguments.")
+STRUCTURED_ENTRIES = ("Point coordinates and function arguments are numbers or expressions: no "
+                      "nested tuples, no vectors inside arguments. (Lists and sets may hold "
+                      "relations, `[1<x, x<3]`, and `[]` is the empty list, as in STACK.)")
 INDEX = ("`a[2]` is read as the subscript a_2, but an index must be one number or name "
          "(`a[n+1]`, `a[1,2]` are refused with a hint).")
 
@@ -46,7 +46,7 @@ DECISIONS: dict[str, str] = {
     "sin x": SPACE, "x y": SPACE, "1 x": SPACE, "3.67*x 10^2": SPACE,
     "cos^2(x)": FUNCTION_POWER, "sin²(x)": FUNCTION_POWER,
     "x²": SUPERSCRIPT, "x²*x²": SUPERSCRIPT,
-    "1<x<3": CHAIN, "1<=x<y^2": CHAIN,
+    "1<x<3": CHAIN, "1<=x<y^2": CHAIN, "[1<x,1<y<3]": CHAIN,
     "2ℼn": PI_NAME,
     "x divides y": ONE_NAME, "x*divides*y": ONE_NAME,
     **dict.fromkeys(["true", "false", "not x", "x and y", "true and false", "x or y", "x xor y",
@@ -61,9 +61,8 @@ DECISIONS: dict[str, str] = {
                      "union({3,7})", "intersection(oo(2,3),oo(4,inf))"], NO_SET_ALGEBRA),
     **dict.fromkeys(["A.B", "x # y", "p=?*s", "stackvector(a)", "Bgcd(3,2)", "gcf(x,y)",
                      "gcd(x,y)"], NO_MAXIMA),
-    "[]": NO_EMPTY_VECTOR,
-    **dict.fromkeys(["((x,y),a)", "f((x,y),2)", "[1<x,x<3]", "[1 < x,y < 1 or y > 7]",
-                     "binomial(n,[a,b,c])", "binomial(n,[a])"], STRUCTURED_ENTRIES),
+    **dict.fromkeys(["((x,y),a)", "f((x,y),2)", "binomial(n,[a,b,c])", "binomial(n,[a])"],
+                    STRUCTURED_ENTRIES),
     "a[n+1]": INDEX, "a[1,2]": INDEX,
 }
 

@@ -31,7 +31,6 @@ ERRORS: list[tuple[str, ParseOptions | None, type[InputError], int | None, str]]
     ("x**", None, ParseError, 3, "ends too early"),
     ("x+", None, ParseError, 2, "ends too early"),
     ("()", None, ParseError, 0, "empty brackets"),
-    ("[]", None, ParseError, 0, "empty brackets"),
     ("sin()", None, ParseError, 0, "needs an argument"),
     ("sin", None, ParseError, 0, "needs an argument in brackets"),
     ("sin*2*x", None, ParseError, 0, "needs an argument in brackets"),
@@ -51,7 +50,9 @@ ERRORS: list[tuple[str, ParseOptions | None, type[InputError], int | None, str]]
     ("x != 1", None, ParseError, 2, "not supported"),
     ("x = y = 1", None, ParseError, 6, "one `=`"),
     ("1 < x > 0", None, ParseError, 2, "goes one way"),
-    ("[1, x = 2]", None, ParseError, 6, "unexpected `=`"),
+    ("(1, x = 2)", None, ParseError, 6, "unexpected `=`"),  # relations: lists and sets only
+    ("sin(x < 2)", None, ParseError, 6, "unexpected `<`"),
+    ("[1, x < 2] + 1", None, ParseError, 0, "cannot add"),
     ("\\sqrt{2+x}", None, ParseError, 0, "looks like LaTeX"),
     ("x'", None, ParseError, 1, "quotes"),
     ("x;y", None, ParseError, 1, "`;`"),

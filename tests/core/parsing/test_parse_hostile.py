@@ -25,6 +25,8 @@ HOSTILE: list[tuple[str, ParseOptions | None, type[InputError]]] = [
     ("1000!^1000!", None, LimitError),
     ("binomial(10^6, 5*10^5)", None, LimitError),
     ("(2x)^(10^10)", None, LimitError),
+    ("(10x)^6000", None, LimitError),  # the 10^6000 SymPy would power out of the product
+    ("(x+2)^10001", None, LimitError),  # past the symbolic allowance: the estimate applies
     ("sqrt(2)^(10^10)", None, LimitError),
     ("root(2, 1/10^10)", None, LimitError),
     ("sqrt(10^999+1)", None, LimitError),

@@ -163,7 +163,45 @@ STRUCTURES = [
     ("{}", sympy.EmptySet, "set"),
     ("∅", sympy.EmptySet, "set"),
     ("{[1, 2], [3, 4]}", FiniteSet(ImmutableMatrix([[1, 2]]), ImmutableMatrix([[3, 4]])), "set"),
+    # Relations inside lists and sets (STACK fixtures): a list holding one is a sympy.Tuple.
+    ("[1, 2 < x]", sympy.Tuple(1, sympy.Lt(2, x)), "list"),
+    ("[1, [2 - x < 0, {1, 2}]]", sympy.Tuple(1, sympy.Tuple(sympy.Lt(2 - x, 0),
+                                                             FiniteSet(1, 2))), "list"),
+    ("[1 < x, y < 1 or y > 7]", sympy.Tuple(sympy.Lt(1, x), sympy.Or(sympy.Lt(y, 1),
+                                                                      sympy.Gt(y, 7))), "list"),
+    ("[]", sympy.Tuple(), "list"),
+    ("{4 < x, 1}", FiniteSet(1, sympy.Lt(4, x)), "set"),
+    ("{x = 1, x = 2}", FiniteSet(Eq(x, 1), Eq(x, 2)), "set"),
 ]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("round(0.5)", 0), ("round(1.5)", 2), ("round(2.5)", 2), ("round(12.5)", 12),
+        ("round(-2.5)", -2), ("round(2.6)", 3), ("round(pi)", 3), ("round(7/2)", 4),
+    ],
+)
+def test_round_is_maximas_half_to_even(text: str, value: int) -> None:
+    assert parse(text).value == value
+
+
+def test_round_stays_symbolic_on_symbols() -> None:
+    parsed = parse("round(x) + 1")
+    assert parsed.text == "round(x) + 1" and "round" in parsed.latex
+    assert parsed.value.has(sympy.Symbol("x"))
+
+
+@pytest.mark.parametrize("text", ["(x-4*a)^6000", "(4a-x)^6000", "(x+2)^10000", "(2x)^3000"])
+def test_symbolic_powers_up_to_ten_thousand_stay_unevaluated(text: str) -> None:
+    assert parse(text).shape == "expression"
+
+
+def test_list_reading_is_shown_in_brackets() -> None:
+    parsed = parse("[1, x > 2]")
+    assert parsed.text == "[1, x > 2]"
+    assert parsed.latex == r"\left[ 1, x > 2 \right]"
+    assert parse("[]").latex == r"\left[ \right]"
 
 
 @pytest.mark.parametrize(("text", "expected", "shape"), STRUCTURES)
