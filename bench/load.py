@@ -252,13 +252,14 @@ def parse_args() -> Any:
 
 def main() -> None:
     args = parse_args()
+    began = time.monotonic()
     db_url = os.environ.get("QUIZENGINE_BENCH_DATABASE_URL", DEFAULT_PG)
     server, names, _ = setup(db_url, quiz_id=args.quiz, students=args.students,
                              questions=args.questions, workers=args.workers, threads=args.threads)
     recorder, ledger, kills, pg_log = Recorder(), Ledger(), [], []
     load_before = os.getloadavg()[0]
     try:
-        base = baseline(server.url, min(args.students, 50), 3.0)
+        base = baseline(server.url, min(args.students, 50), 2.0 if args.quick else 5.0)
         print(f"gunicorn {server.url}: {args.workers} workers x {args.threads} threads; "
               f"{args.students} students for {args.duration:.0f} s; baseline {base[0]:.0f} req/s")
         duration = run(args, server, db_url, names, ledger, recorder, kills, pg_log)
@@ -268,7 +269,9 @@ def main() -> None:
         server.stop()
     checked = verify(db_url, ledger)
     report(args, recorder, ledger, checked, duration, kills, base, pg_log,
-           {"server_alive": alive, "healthy_after": healthy, "load_before": load_before})
+           {"server_alive": alive, "healthy_after": healthy,
+            "wall_s": round(time.monotonic() - began, 1),
+            "loadavg_before": round(load_before, 1), "loadavg_after": round(os.getloadavg()[0], 1)})
 
 
 def run(args: Any, server: Server, db_url: str, names: list[str], ledger: Ledger,

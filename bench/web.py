@@ -55,7 +55,7 @@ def prepare(server_url: str, db_url: str, names: list[str], quiz: str,
     plans: list[dict[str, Any]] = [{} for _ in names]
 
     def one(i: int) -> None:
-        student = Student(server_url, names[i], recorder)
+        student = Student(server_url, names[i], recorder, timeout=600)  # a start is slow
         try:
             student.login()
             plans[i] = {"student": student, "attempt": student.start(quiz)}
@@ -161,6 +161,7 @@ def report(args: Any, recorder: Recorder, duration: float, acknowledged: int,
     timed = all_latencies(recorder, TIMED)
     rps = len(timed) / duration
     subs = acknowledged / duration
+    print(f"machine load average (1 min) now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"baseline GET /api/openapi.json: {base[0]:.0f} req/s  p50 {base[1]} ms  "
           f"p99 {base[2]} ms")
     print(f"timed window {duration:.1f} s: {rps:.0f} req/s, {subs:.0f} submissions/s "
@@ -177,7 +178,8 @@ def report(args: Any, recorder: Recorder, duration: float, acknowledged: int,
           "per_endpoint": per, "errors": recorder.total_errors(),
           "baseline_requests_per_s": round(base[0], 1),
           "submit_to_baseline_ratio": round(subs / base[0], 4) if base[0] else None,
-          "workers": args.workers, "threads": args.threads, "quiz": args.quiz})
+          "workers": args.workers, "threads": args.threads, "quiz": args.quiz,
+          "loadavg_after": round(os.getloadavg()[0], 1)})
 
 
 if __name__ == "__main__":

@@ -22,7 +22,8 @@ def upgrade() -> None:
     sa.Column('rating', sa.Float(), nullable=False),
     sa.Column('answers', sa.Integer(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['template_id'], ['template.id'], name=op.f('fk_item_rating_template_id_template')),
+    sa.ForeignKeyConstraint(['template_id'], ['template.id'],
+                            name=op.f('fk_item_rating_template_id_template')),
     sa.PrimaryKeyConstraint('template_id', name=op.f('pk_item_rating'))
     )
 

@@ -22,7 +22,8 @@ def upgrade() -> None:
     sa.Column('ability', sa.Float(), nullable=False),
     sa.Column('answers', sa.Integer(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_learner_ability_user_id_user')),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'],
+                            name=op.f('fk_learner_ability_user_id_user')),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_learner_ability'))
     )
 

@@ -23,11 +23,13 @@ def upgrade() -> None:
     sa.Column('skill', sa.String(length=80), nullable=False),
     sa.Column('p_mastery', sa.Float(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_mastery_history_user_id_user')),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'],
+                            name=op.f('fk_mastery_history_user_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mastery_history'))
     )
     with op.batch_alter_table('mastery_history', schema=None) as batch_op:
-        batch_op.create_index('ix_mastery_history_user_id_skill_at', ['user_id', 'skill', 'at'], unique=False)
+        batch_op.create_index('ix_mastery_history_user_id_skill_at', ['user_id', 'skill', 'at'],
+                              unique=False)
 
 
 def downgrade() -> None:

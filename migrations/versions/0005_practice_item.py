@@ -26,8 +26,10 @@ def upgrade() -> None:
     sa.Column('predicted_success', sa.Float(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('skipped_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['question_instance_id'], ['question_instance.id'], name=op.f('fk_practice_item_question_instance_id_question_instance')),
-    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_practice_item_user_id_user')),
+    sa.ForeignKeyConstraint(['question_instance_id'], ['question_instance.id'],
+                            name=op.f('fk_practice_item_question_instance_id_question_instance')),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'],
+                            name=op.f('fk_practice_item_user_id_user')),
     sa.PrimaryKeyConstraint('question_instance_id', name=op.f('pk_practice_item'))
     )
     with op.batch_alter_table('practice_item', schema=None) as batch_op:

@@ -70,12 +70,7 @@ def observe(
     template = session.get(Template, template_id) if template_id else None
     fitted = fitted_params(session)
     rows = _mastery_rows(session, user_id, skills, fitted)
-    learner = _get_or_create(session, LearnerAbility(user_id=user_id, ability=0.0, answers=0),
-                             select(LearnerAbility).where(LearnerAbility.user_id == user_id))
-    item_row = None if template is None else _get_or_create(
-        session, ItemRating(template_id=template.id, answers=0,
-                            rating=core.initial_item_rating(template.difficulty).value),
-        select(ItemRating).where(ItemRating.template_id == template.id))
+    learner, item_row = _rating_rows(session, user_id, template)
     item = core.Item(template_id="", skills=skills,
                      rating=item_row.rating if item_row is not None else 0.0)
     states = {s: _state(row) for s, row in rows.items()}
@@ -93,6 +88,20 @@ def observe(
         learner.ability, learner.answers = moved.learner.value, moved.learner.count
         item_row.rating, item_row.answers = moved.item.value, moved.item.count
     session.flush()
+
+
+def _rating_rows(
+    session: Session, user_id: int, template: Template | None
+) -> tuple[LearnerAbility, ItemRating | None]:
+    """The learner's and the template's Elo rows, locked; created at 0 and at the author prior."""
+    learner = _get_or_create(session, LearnerAbility(user_id=user_id, ability=0.0, answers=0),
+                             select(LearnerAbility).where(LearnerAbility.user_id == user_id))
+    if template is None:
+        return learner, None
+    prior = core.initial_item_rating(template.difficulty).value
+    item = _get_or_create(session, ItemRating(template_id=template.id, rating=prior, answers=0),
+                          select(ItemRating).where(ItemRating.template_id == template.id))
+    return learner, item
 
 
 def _state(row: SkillMastery) -> core.SkillState:
@@ -123,7 +132,7 @@ def _mastery_rows(
     return rows
 
 
-def _get_or_create(session: Session, fresh: Row, query: Select[tuple[Row]]) -> Row:
+def _get_or_create(session: Session, fresh: Row, query: Select[Row]) -> Row:
     """The row ``query`` finds (locked for update), else ``fresh`` inserted in a savepoint; when a
     concurrent transaction inserted the same key first, ours fails on the key and we read theirs."""
     row = session.scalar(query.with_for_update())

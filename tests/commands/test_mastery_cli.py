@@ -1,4 +1,4 @@
-"""``quizengine mastery fit``: refit from seeded synthetic submissions, print the table, store it."""
+"""``quizengine mastery fit``: refit from seeded synthetic submissions, print, store, audit."""
 
 from datetime import timedelta
 

@@ -1,5 +1,5 @@
 """Refitting per-skill parameters from stored submissions: sequences per learner in time order,
-EM through the core's ``fit_bkt`` (seeded: reproducible), rows in ``skill_param``, an audit event."""
+EM through the core's ``fit_bkt`` (seeded: reproducible), rows in ``skill_param``, an audit."""
 
 from datetime import timedelta
 

@@ -18,7 +18,9 @@ shape for every variant or cannot be had:
   are recorded, and such names are bound to a :class:`Tainted` marker as well).
 
 Params whose value is an expression (``choice = ["sin(x)", "e^x"]``) are not placeholders: the
-drawn expression is its own form, so forms are kept per combination of such choices.
+drawn expression is its own form, so forms are kept per combination of such choices. An int
+param that a text needs as a number (an order, an index) is bound to its value for that text,
+so the text has one form per value of the param.
 """
 
 from __future__ import annotations
@@ -61,9 +63,19 @@ def _placeholders(params: tuple[ParamSpec, ...]) -> dict[str, Any]:
             rows, cols = p.shape
             cells = [Placeholder(f"{p.name}_{i}_{j}") for i in range(rows) for j in range(cols)]
             out[p.name] = sp.ImmutableMatrix(rows, cols, cells)
-        elif p.kind != "choice" or not any(isinstance(c, str) for c in p.choices):
+        elif p.kind != "choice" or all(_is_number_text(c) for c in p.choices):
             out[p.name] = Placeholder(p.name)
     return out
+
+
+def _is_number_text(choice: Any) -> bool:
+    """Whether a choice entry is a number (``2``, ``"1/2"``), not an expression like ``"e^x"``."""
+    if not isinstance(choice, str):
+        return True
+    try:
+        return isinstance(evaluate_symbolic(choice, ()), sp.Rational)
+    except (QuizengineError, *SYMPY_FAILURES):
+        return False
 
 
 @lru_cache(maxsize=1024)
@@ -137,6 +149,7 @@ class Scope:
         self.values = values
         self.forms: dict[str, Any] = {}
         self.subst: dict[Any, Any] = {}
+        self.whole = frozenset(p.name for p in spec.params if p.kind == "int")
         holders = _placeholders(spec.params)
         for name, value in values.items():
             holder = holders.get(name)
@@ -152,7 +165,7 @@ class Scope:
     def child(self, name: str, value: Any, form: Any = _NONE) -> Scope:
         """A copy with one more name bound (``expected`` for mistakes and self-tests)."""
         other = object.__new__(Scope)
-        other.owner, other.subst = self.owner, self.subst
+        other.owner, other.subst, other.whole = self.owner, self.subst, self.whole
         other.values = {**self.values, name: value}
         other.forms = {k: v for k, v in self.forms.items() if k != name}
         if form is not _NONE:
@@ -168,7 +181,13 @@ class Scope:
             if name in text:  # a superset of the names the parser can look up
                 form = self.forms.get(name)
                 bound.append((name, _tainted(name) if form is None else form))
-        return _form(text, tuple(bound))
+        found = _form(text, tuple(bound))
+        if found[0] is _NONE and any(name in self.whole for name, _ in bound):
+            # An int param used as an order or index (``diff(f, x, n)``): one form per value.
+            found = _form(
+                text, tuple((n, self.values[n] if n in self.whole else f) for n, f in bound)
+            )
+        return found
 
     def evaluate_with_form(self, text: str, *, where: str) -> tuple[Any, Any]:
         """The value of ``text`` for this draw and its form (``_NONE`` when it has none)."""

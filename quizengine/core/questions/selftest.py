@@ -9,7 +9,7 @@ It also counts distinct variants. Failures are returned as messages naming templ
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,14 +45,25 @@ def grade_part(variant: Variant, part_id: str, answer: str) -> Verdict:
     return check(part.expected, answer, part.spec)
 
 
-def count_distinct_variants(template: Template, seeds: Iterable[int] = DISTINCT_SEEDS) -> int:
-    """How many different (prompt, expected answers) the seeds give; failing seeds are skipped."""
+def count_distinct_variants(
+    template: Template,
+    seeds: Iterable[int] = DISTINCT_SEEDS,
+    *,
+    known: Mapping[int, Variant] | None = None,
+) -> int:
+    """How many different (prompt, expected answers) the seeds give; failing seeds are skipped.
+
+    ``known`` holds variants already generated for some of the seeds (validation reuses the
+    ones it self-tested instead of generating them again).
+    """
     seen = set()
     for seed in seeds:
-        try:
-            variant = generate(template, seed, plots=False)
-        except TemplateError:
-            continue
+        variant = (known or {}).get(seed)
+        if variant is None:
+            try:
+                variant = generate(template, seed, plots=False)
+            except TemplateError:
+                continue
         seen.add((variant.prompt_html, tuple(p.expected_text for p in variant.parts)))
     return len(seen)
 
@@ -60,13 +71,14 @@ def count_distinct_variants(template: Template, seeds: Iterable[int] = DISTINCT_
 def validate_template(template: Template, *, seeds: int = 20) -> list[str]:
     """Failure messages for ``seeds`` variants ([] means the template is valid)."""
     failures: list[str] = []
+    variants: dict[int, Variant] = {}
     for seed in range(seeds):
-        failures.extend(check_seed(template, seed))
+        failures.extend(check_seed(template, seed, variants))
     try:
         generate(template, 0, plots=True)
     except TemplateError as exc:
         failures.append(f"{template.id} seed 0: plots: {exc.message}")
-    distinct = count_distinct_variants(template)
+    distinct = count_distinct_variants(template, known=variants)
     if distinct < MIN_DISTINCT:
         failures.append(
             f"{template.id}: only {distinct} distinct variants in seeds "
@@ -84,10 +96,14 @@ class _Case:
     score: float | None = None
 
 
-def check_seed(template: Template, seed: int) -> list[str]:
-    """Every self-test and verification of one variant."""
+def check_seed(
+    template: Template, seed: int, generated: dict[int, Variant] | None = None
+) -> list[str]:
+    """Every self-test and verification of one variant (kept in ``generated`` when given)."""
     try:
         variant, draft = generate_with_draft(template, seed, plots=False)
+        if generated is not None:
+            generated[seed] = variant
         scope = draft.scope or Scope(template.spec, draft.values)
         failures = []
         for part, part_draft in zip(variant.parts, draft.parts, strict=True):
