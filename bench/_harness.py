@@ -161,6 +161,22 @@ class Server:
         except OSError:
             return []
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the workers and their checker processes:
+        a figure that other load on the machine does not inflate, unlike latencies."""
+        tick = os.sysconf("SC_CLK_TCK")
+        total, todo = 0.0, list(self.worker_pids())
+        while todo:
+            pid = todo.pop()
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / tick
+                todo += [int(p) for p in
+                         Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+            except (OSError, IndexError, ValueError):
+                continue
+        return total
+
     def kill_worker(self, pid: int | None = None) -> int | None:
         """SIGKILL one worker (the first one, or ``pid``); gunicorn's master starts a new one."""
         pids = self.worker_pids()

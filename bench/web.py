@@ -138,22 +138,27 @@ def main() -> None:
                              questions=args.questions, workers=args.workers, threads=args.threads)
     try:
         recorder = Recorder()
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), server.cpu_seconds()
         plans = prepare(server.url, db_url, names, args.quiz, recorder)
+        cpu_start = (server.cpu_seconds() - cpu0) / max(1, len(plans))
         print(f"gunicorn {server.url} pid {server.process.pid}: {args.workers} workers x "
               f"{args.threads} threads; {len(plans)} students ready in "
               f"{time.perf_counter() - t0:.1f} s {dict(recorder.errors) or ''}")
         base_rps, base_p50, base_p99 = baseline(server.url, args.students, args.baseline_seconds)
+        cpu0 = server.cpu_seconds()
         duration, acknowledged = timed_window(plans, args.duration, recorder)
+        cpu_window = server.cpu_seconds() - cpu0
         if args.keep:
             input(f"gunicorn still running at {server.url}; press Enter to stop it")
     finally:
         server.stop()
-    report(args, recorder, duration, acknowledged, (base_rps, base_p50, base_p99))
+    report(args, recorder, duration, acknowledged, (base_rps, base_p50, base_p99),
+           {"server_cpu_s_per_login_and_start": round(cpu_start, 3),
+            "server_cpu_s_in_window": round(cpu_window, 1)})
 
 
 def report(args: Any, recorder: Recorder, duration: float, acknowledged: int,
-           base: tuple[float, float, float]) -> None:
+           base: tuple[float, float, float], cpu: dict[str, float]) -> None:
     per = recorder.summary(duration, ["login", "start", *TIMED, "submit_first"])
     for label in ("login", "start"):  # measured before the window: no rate
         per[label]["per_s"] = None
@@ -168,6 +173,14 @@ def report(args: Any, recorder: Recorder, duration: float, acknowledged: int,
           f"({subs / base[0]:.2%} of the baseline's requests/s); errors {recorder.total_errors()}"
           f" {dict(recorder.errors) or ''}")
     submit = per["submit"]
+    cpu_per_sub = cpu["server_cpu_s_in_window"] / max(1, acknowledged)
+    cores = os.cpu_count() or 1
+    capacity = cores / cpu_per_sub if cpu_per_sub else 0.0
+    print(f"server CPU (gunicorn workers + checker processes): {cpu_per_sub * 1000:.1f} ms per "
+          f"submission incl. its validate ({cpu['server_cpu_s_in_window']} s in the window); "
+          f"{cpu['server_cpu_s_per_login_and_start'] * 1000:.0f} ms per login + start; "
+          f"ceiling on {cores} otherwise idle cores, PostgreSQL and client not counted: "
+          f"{capacity:.0f} submissions/s")
     ok = subs >= 300 and submit["p99_ms"] <= 150 and recorder.total_errors() == 0
     print(f"target >= 300 submissions/s with submit p99 <= 150 ms, no errors: "
           f"{'met' if ok else 'MISSED'}")
@@ -179,7 +192,9 @@ def report(args: Any, recorder: Recorder, duration: float, acknowledged: int,
           "baseline_requests_per_s": round(base[0], 1),
           "submit_to_baseline_ratio": round(subs / base[0], 4) if base[0] else None,
           "workers": args.workers, "threads": args.threads, "quiz": args.quiz,
-          "loadavg_after": round(os.getloadavg()[0], 1)})
+          "loadavg_after": round(os.getloadavg()[0], 1), **cpu,
+          "server_cpu_ms_per_submission": round(cpu_per_sub * 1000, 1),
+          "cpu_bound_submissions_per_s_ceiling": round(capacity, 1)})
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ Constants (no variables) go straight to stage 3 (exactness: ``0.3333`` is not ``
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -247,7 +248,8 @@ def _mp_stage(
         defined += ok_a
         if not (ok_a and ok_b):
             continue
-        state = _near_tie(ctx, va, vb, lambda size: _more_digits(a, b, symbols, backend, point, size))
+        again = functools.partial(_more_digits, a, b, symbols, backend, point)
+        state = _near_tie(ctx, va, vb, again)
         if state == DIFFERENT:
             return DIFFERENT
         agree += state == EQUAL

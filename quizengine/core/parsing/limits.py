@@ -23,8 +23,8 @@ import sympy
 
 from quizengine.core.errors import LimitError
 
-__all__ = ["ROOT_DIGITS", "SYMBOLIC_EXPONENT", "check_combination", "check_factorial", "check_number", "check_power",
-           "digits_of_int"]
+__all__ = ["ROOT_DIGITS", "SYMBOLIC_EXPONENT", "check_combination", "check_factorial",
+           "check_number", "check_power", "digits_of_int"]
 
 ROOT_DIGITS = 60
 SYMBOLIC_EXPONENT = 10_000

@@ -151,11 +151,10 @@ def expect_close(parser: Parser, opener: Token, closer: str) -> None:
 def items(parser: Parser, opener: Token, closer: str, *, statements: bool = False) -> list[Any]:
     """Comma-separated sums (or ``statements``: relations allowed) up to ``closer``."""
     parser.enter()
-    read = (lambda: statement(parser)) if statements else parser.sum
-    found = [read()]
+    found = [statement(parser) if statements else parser.sum()]
     while parser.at(","):
         parser.advance()
-        found.append(read())
+        found.append(statement(parser) if statements else parser.sum())
     expect_close(parser, opener, closer)
     parser.leave()
     return found

@@ -124,6 +124,25 @@ def _form(text: str, bound: tuple[tuple[str, Any], ...]) -> tuple[Any, bool]:
     return form, bool(holders)
 
 
+@lru_cache(maxsize=16384)
+def _in_exponents(form: Any) -> frozenset[str]:
+    """Params that are exponents of powers of a variable (``(a*x + 1)^n``).
+
+    Differentiating such a form gives ``n*(a*x + 1)**n/(a*x + 1)``, which substitutes to the
+    right value but not to the form students would see, so those params are bound to their
+    numbers instead (one form per value).
+    """
+    if form is _NONE or not isinstance(form, sp.Basic):
+        return frozenset()
+    names: set[str] = set()
+    for power in form.atoms(sp.Pow, sp.exp):
+        base, exponent = (sp.E, power.args[0]) if isinstance(power, sp.exp) else power.args
+        holders = exponent.atoms(Placeholder)
+        if holders and any(not isinstance(s, Placeholder) for s in power.free_symbols):
+            names |= {h.name for h in holders}
+    return frozenset(names)
+
+
 def substitute(form: Any, subst: dict[Any, Any]) -> Any:
     """The value of a form for one variant; relations stay unevaluated, as the parser builds them.
 
@@ -150,6 +169,7 @@ class Scope:
         self.forms: dict[str, Any] = {}
         self.subst: dict[Any, Any] = {}
         self.whole = frozenset(p.name for p in spec.params if p.kind == "int")
+        self.scalars: dict[str, Any] = {}
         holders = _placeholders(spec.params)
         for name, value in values.items():
             holder = holders.get(name)
@@ -161,11 +181,13 @@ class Scope:
             else:
                 self.forms[name] = holder
                 self.subst[holder] = value
+                self.scalars[name] = holder
 
     def child(self, name: str, value: Any, form: Any = _NONE) -> Scope:
         """A copy with one more name bound (``expected`` for mistakes and self-tests)."""
         other = object.__new__(Scope)
         other.owner, other.subst, other.whole = self.owner, self.subst, self.whole
+        other.scalars = self.scalars
         other.values = {**self.values, name: value}
         other.forms = {k: v for k, v in self.forms.items() if k != name}
         if form is not _NONE:
@@ -181,13 +203,21 @@ class Scope:
             if name in text:  # a superset of the names the parser can look up
                 form = self.forms.get(name)
                 bound.append((name, _tainted(name) if form is None else form))
-        found = _form(text, tuple(bound))
-        if found[0] is _NONE and any(name in self.whole for name, _ in bound):
-            # An int param used as an order or index (``diff(f, x, n)``): one form per value.
-            found = _form(
-                text, tuple((n, self.values[n] if n in self.whole else f) for n, f in bound)
-            )
-        return found
+        fixed: set[str] = set()
+        while True:
+            found = _form(text, self._bind(bound, fixed))
+            if found[0] is _NONE and not fixed and any(n in self.whole for n, _ in bound):
+                # An int param used as an order or index (``diff(f, x, n)``): one form per value.
+                fixed = {n for n, _ in bound if n in self.whole}
+                continue
+            names = {n for n, _ in bound if n in self.scalars}
+            extra = _in_exponents(found[0]) & names - fixed
+            if not extra:
+                return found
+            fixed |= extra
+
+    def _bind(self, bound: list[tuple[str, Any]], fixed: set[str]) -> tuple[tuple[str, Any], ...]:
+        return tuple((n, self.values[n] if n in fixed else f) for n, f in bound)
 
     def evaluate_with_form(self, text: str, *, where: str) -> tuple[Any, Any]:
         """The value of ``text`` for this draw and its form (``_NONE`` when it has none)."""

@@ -1,0 +1,267 @@
+"""Template authoring cannot run code, reach Python objects, or hang the server.
+
+Each case is a minimal TOML template (question_bank/FORMAT.md) whose derived values, answers,
+params, constraints, plots or text try an escape (``__import__``, attribute access, dunders,
+``eval``), a huge computation, or a Jinja sandbox escape. It must be refused (``TemplateError``
+at load or generation, and failure messages from ``validate_template``) or render harmlessly.
+
+Every case runs in a child process under a CPU-time limit (CPU seconds do not stretch on a
+busy machine as wall time does) and an address-space limit: a hang or a memory bomb kills the
+child and fails the test instead of freezing or swapping the suite. That is a correctness
+bound, not a timing assertion: a refusal costs about one CPU second, import included.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CPU_SECONDS = 15
+MEMORY_BYTES = 1536 * 2 ** 20
+SENTINEL = Path(tempfile.gettempdir()) / "pwned_qe_author_language"
+
+RUNNER = f"""
+import json, resource, sys
+resource.setrlimit(resource.RLIMIT_CPU, ({CPU_SECONDS}, {CPU_SECONDS}))
+resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_BYTES}, {MEMORY_BYTES}))
+from quizengine.core.errors import TemplateError
+from quizengine.core.questions import generate, load_template_text, validate_template
+out = {{}}
+try:
+    template = load_template_text(sys.stdin.read())
+    try:
+        variant = generate(template, 0)
+        out["text"] = " ".join([variant.prompt_html, variant.solution_html, *variant.hints,
+                                *(p.prompt_html for p in variant.parts),
+                                *(str(p.expected) for p in variant.parts)])
+    except TemplateError as exc:
+        out["refused"] = exc.message
+    out["failures"] = validate_template(template, seeds=2)
+except TemplateError as exc:
+    out["refused"] = exc.message
+except BaseException as exc:  # what escaped the template machinery is the finding
+    out["crash"] = type(exc).__name__ + ": " + str(exc)[:300]
+print(json.dumps(out))
+"""
+
+HEADER = """id = "w1-chain-rule/security-probe"
+version = 1
+title = "security probe"
+quiz = "w1-chain-rule"
+skills = ["chain-rule"]
+difficulty = 1
+prompt = {prompt}
+hints = [{hint}]
+solution = {solution}
+
+[params]
+a = {{ int = [2, 40] }}
+{params}
+[derived]
+f = "a*x^2"
+{derived}
+[constraints]
+{constraints}
+"""
+PART = """
+[[parts]]
+id = "a"
+kind = "expression"
+answer = {answer}
+variables = ["x"]
+{extra}
+"""
+
+
+def template(*, prompt: str = r"Differentiate \({{ f }}\).", hint: str = "Use the power rule.",
+             solution: str = r"\({{ fp }}\)", params: str = "", derived: str = "",
+             constraints: str = "", answer: str = "fp", extra: str = "",
+             tail: str = "") -> str:
+    """A valid template (fp = diff(f, x)) with one field replaced by an attack."""
+    quoted = {k: json.dumps(v) for k, v in
+              (("prompt", prompt), ("hint", hint), ("solution", solution), ("answer", answer))}
+    head = HEADER.format(prompt=quoted["prompt"], hint=quoted["hint"],
+                         solution=quoted["solution"], params=params,
+                         derived='fp = "diff(f, x)"\n' + derived, constraints=constraints)
+    return head + PART.format(answer=quoted["answer"], extra=extra) + tail
+
+
+def run(source: str) -> dict[str, Any]:
+    """Load, generate seed 0 and validate ``source`` in a limited child; its JSON report."""
+    proc = subprocess.run([sys.executable, "-c", RUNNER], input=source, capture_output=True,
+                          text=True, timeout=600, cwd=ROOT, check=False)
+    if proc.returncode != 0 or not proc.stdout.strip():
+        return {"killed": f"exit {proc.returncode} (over {CPU_SECONDS} CPU s or "
+                          f"{MEMORY_BYTES >> 20} MB?): {proc.stderr[-500:]}"}
+    report: dict[str, Any] = json.loads(proc.stdout.splitlines()[-1])
+    return report
+
+
+LEAKS = ("<class", "<module", "<function", "<built-in", "<bound", " object at 0x", "__",
+         "subclasses", "globals", "environ", "SECRET")
+
+
+def assert_refused_or_harmless(report: dict[str, Any], field: str) -> None:
+    """Refused with a message naming ``field`` (at load, or at generation and validation),
+    or generated with nothing of Python's internals in the text."""
+    assert "killed" not in report and "crash" not in report, report
+    if "refused" in report:
+        assert field in report["refused"], report
+        if "failures" in report:  # refused at generation: validation must say so too
+            assert report["failures"], report
+            assert all(field in f or "distinct variants" in f for f in report["failures"]), \
+                report
+    else:
+        assert not any(leak in report["text"] for leak in LEAKS), report
+    assert not SENTINEL.exists()
+
+
+def test_the_probe_template_itself_is_valid() -> None:
+    """The control: without an attack the template loads, generates and validates cleanly."""
+    report = run(template())
+    assert report == {"text": report.get("text"), "failures": []}, report
+    assert "x^{2}" in report["text"]
+
+
+EXPRESSION_ATTACKS = [
+    f"__import__('os').system('touch {SENTINEL}')",
+    "__import__(os)",
+    "x.__class__",
+    "f.func",
+    "f.subs(x, 1)",
+    "__class__",
+    "__builtins__",
+    "eval(x)",
+    "exec(x)",
+    "getattr(f, x)",
+    "globals()",
+    "lambda x: x",
+    "open(x)",
+    "sympify(x)",
+    "S(x)",
+    "lambdify(x, f)",
+    "Symbol(x)",
+    "diff(x^2, x, 1000)",
+    "factorial(10^9)",
+    "9^9^9",
+    "series(f, x, 0, 1000)",
+    "taylor(f, x, 0, 1000)",
+    "coeff(f, x, 10^9)",
+    "N(pi, 10^6)",
+    "det(" + str([[i * 10 + j for j in range(10)] for i in range(10)]).replace(" ", "") + ")",
+    "inverse(" + str([[int(i == j) for j in range(10)] for i in range(10)]) + ")",
+]
+
+
+@pytest.mark.parametrize("attack", EXPRESSION_ATTACKS)
+def test_derived_value_is_refused(attack: str) -> None:
+    assert_refused_or_harmless(run(template(derived=f"g = {json.dumps(attack)}", answer="g")),
+                               "derived.g")
+
+
+@pytest.mark.parametrize("field, source", [
+    ("answer", template(answer="x.__class__")),
+    ("params.c", template(params='c = { choice = ["x", "__import__(os)"] }')),
+    ("constraints", template(constraints='bad = "eval(x) != 0"')),
+    ("mistakes", template(tail='\n[[parts.mistakes]]\nanswer = "f.func"\nfeedback = "no"\n')),
+    ("tests", template(tail='\n[[parts.tests]]\nanswer = "getattr(f, x)"\n'
+                            'expect = "incorrect"\n')),
+    ("verify", template(tail='\n[parts.verify]\nkind = "derivative"\nof = "x.__class__"\n'
+                             'wrt = "x"\n')),
+    ("plots", template(prompt=r'{{ plot("p") }}', tail=(
+        '\n[[plots]]\nid = "p"\nfunctions = ["__import__(os)"]\nx = [-1, 1]\n'))),
+], ids=lambda v: v if len(v) < 20 else "")
+def test_every_expression_field_is_refused(field: str, source: str) -> None:
+    report = run(source)
+    assert "killed" not in report and "crash" not in report, report
+    assert "refused" in report, report
+    assert not SENTINEL.exists()
+
+
+JINJA_ATTACKS = [
+    "{{ ''.__class__.__mro__ }}",
+    "{{ cycler.__init__.__globals__ }}",
+    "{% for c in [].__class__.__base__.__subclasses__() %}{{ c }}{% endfor %}",
+    "{{ config }}",
+    "{{ config.items() }}",
+    "{{ self }}",
+    "{{ self.__init__.__globals__ }}",
+    "{{ request.application }}",
+    "{{ lipsum.__globals__['os'] }}",
+    "{{ joiner.__init__.__globals__ }}",
+    "{{ namespace.__init__.__globals__ }}",
+    "{{ a.__class__ }}",
+    "{{ a|attr('__class__') }}",
+    "{{ f.func }}",
+    "{{ f.subs(x, 1) }}",
+    "{{ range.__self__ }}",
+    "{{ 9**9**9 }}",
+    "{{ 'x' * 10**9 }}",
+    "{{ range(10**9)|list }}",
+    "{{ '%s'|format(a.__class__) }}",
+    "{{ ''.join }}",
+    "{% set x = namespace() %}{% set x.y = a.__class__ %}{{ x.y }}",
+    "{% include '/etc/passwd' %}",
+    "{% import 'os' as os %}",
+    "{% extends '/etc/passwd' %}",
+]
+
+
+@pytest.mark.parametrize("attack", JINJA_ATTACKS)
+def test_jinja_prompt_is_refused_or_harmless(attack: str) -> None:
+    assert_refused_or_harmless(run(template(prompt=attack)), "prompt")
+
+
+@pytest.mark.parametrize("attack", ["{{ fp.__class__ }}", "{{ cycler.__init__.__globals__ }}"])
+@pytest.mark.parametrize("where", ["hint", "solution"])
+def test_jinja_hints_and_solution_are_refused(attack: str, where: str) -> None:
+    report = run(template(**{where: attack}))
+    assert "killed" not in report and "crash" not in report and "refused" in report, report
+
+
+HANG = "BUG (questions): no bound on {}: validation of this template {}"
+UNBOUNDED = [
+    pytest.param('g = "expand((x+1)^100000)"', "derived.g", id="expand (x+1)^100000",
+                 marks=pytest.mark.xfail(strict=True, reason=HANG.format(
+                     "expand", "runs for minutes (killed)"))),
+    pytest.param('g = "factor(x^1000000 - 1)"', "derived.g", id="factor x^1000000-1",
+                 marks=pytest.mark.xfail(strict=True, reason=HANG.format(
+                     "factor", "runs for minutes (killed)"))),
+    pytest.param('g = "coeff((x+1)^100000, x, 3)"', "derived.g", id="coeff (x+1)^100000",
+                 marks=pytest.mark.xfail(strict=True, reason=HANG.format(
+                     "coeff", "runs for minutes (killed)"))),
+]
+
+
+@pytest.mark.parametrize("derived, field", UNBOUNDED)
+def test_huge_symbolic_work_is_refused(derived: str, field: str) -> None:
+    assert_refused_or_harmless(run(template(derived=derived, answer="g")), field)
+
+
+JINJA_DOS = "BUG (questions/render): the Jinja sandbox bounds attributes, ** and * but not {}"
+JINJA_BOMBS = [
+    pytest.param("{{ lipsum(100000) }}", id="lipsum", marks=pytest.mark.xfail(
+        strict=True, reason=JINJA_DOS.format("lipsum(n): minutes of work"))),
+    pytest.param("{{ 'x'|center(2000000000) }}", id="center", marks=pytest.mark.xfail(
+        strict=True, reason=JINJA_DOS.format("padding filters: a 2 GB string"))),
+    pytest.param("{{ 'x\ny'|indent(2000000000) }}", id="indent", marks=pytest.mark.xfail(
+        strict=True, reason=JINJA_DOS.format("indent: MemoryError escapes as a crash"))),
+    pytest.param("{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}"
+                 "{% endfor %}", id="nested loops", marks=pytest.mark.xfail(
+                     strict=True, reason=JINJA_DOS.format("nested loops: 10^10 steps"))),
+    pytest.param("{% set s = 'aaaaaaaaaaaaaaaa' %}" + "{% set s = s ~ s %}" * 32
+                 + "{{ s|length }}", id="string doubling", marks=pytest.mark.xfail(
+                     strict=True, reason=JINJA_DOS.format("`~`: 64 GB by doubling"))),
+]
+
+
+@pytest.mark.parametrize("attack", JINJA_BOMBS)
+def test_jinja_resource_bombs_are_refused(attack: str) -> None:
+    assert_refused_or_harmless(run(template(prompt=attack)), "prompt")
