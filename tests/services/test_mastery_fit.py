@@ -56,7 +56,7 @@ def add_graded(session, sequences, *, template_id=TEMPLATE, reverse_ids=False):
             submission.parts = [SubmissionPart(part_id="a", raw_text="x", score=score,
                                                verdict="correct" if score else "incorrect")]
             session.add(submission)
-            session.flush()
+    session.flush()
 
 
 @pytest.fixture
