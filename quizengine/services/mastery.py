@@ -57,17 +57,13 @@ def learner_ability(session: Session, user_id: int) -> float:
 
 def observe(
     session: Session, *, user_id: int, skills: tuple[str, ...], score: float, now: datetime,
-    template_id: str | None = None,
+    template_id: str,
 ) -> None:
     """Update the learner's ``skills``, their ability and the template's rating after one graded
     part scored ``score`` (0..1) at ``now``.
-
-    ``template_id`` defaults to the template of this learner's submission stored at ``now`` (the
-    submit service passes the submission's own timestamp).
     """
     score = min(max(score, 0.0), 1.0)
-    template_id = template_id or _submitted_template(session, user_id, now)
-    template = session.get(Template, template_id) if template_id else None
+    template = session.get(Template, template_id)
     fitted = fitted_params(session)
     rows = _mastery_rows(session, user_id, skills, fitted)
     learner, item_row = _rating_rows(session, user_id, template)
@@ -107,13 +103,6 @@ def _rating_rows(
 def _state(row: SkillMastery) -> core.SkillState:
     return core.SkillState(row.skill, row.p_mastery, row.attempts,
                            row.updated_at if row.attempts else None)
-
-
-def _submitted_template(session: Session, user_id: int, at: datetime) -> str | None:
-    return session.scalar(
-        select(QuestionInstance.template_id).join(Submission)
-        .where(Submission.user_id == user_id, Submission.created_at == at)
-        .order_by(Submission.id.desc()).limit(1))
 
 
 def _mastery_rows(

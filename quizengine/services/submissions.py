@@ -132,7 +132,7 @@ def submit_answers(
     skills = variant_skills(session, instance)
     for result in results:
         mastery.observe(session, user_id=user_id, skills=skills, score=result.score,
-                        now=submission.created_at)
+                        now=submission.created_at, template_id=instance.template_id)
     return view_submission(submission)
 
 

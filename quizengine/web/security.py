@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, current_app, g, jsonify, redirect, request, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 from quizengine.db.models import User
 from quizengine.services.tokens import read_token
@@ -50,7 +51,24 @@ class SessionUser:
         return cls(id=user.id, username=user.username, role=user.role, is_active=user.is_active)
 
 
+# The largest id the database stores (PostgreSQL ``integer``); SQLite overflows past 2**63 - 1.
+MAX_DATABASE_ID = 2**31 - 1
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:...>`` limited to ASCII digits and the database's id range, so that a huge id in a
+    URL is a 404 rather than an overflow (500) in the driver."""
+
+    regex = r"[0-9]{1,10}"
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_DATABASE_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
+    """Call before the blueprints are registered (the ``int`` converter applies to their rules)."""
+    app.url_map.converters["int"] = DatabaseIdConverter
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

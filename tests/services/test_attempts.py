@@ -156,6 +156,9 @@ def test_practice_serves_a_question_with_a_reason(app, student):
                                         threshold=0.95)
         assert chosen.skill and chosen.reason
         assert chosen.instance.attempt.mode == "practice"
+        again = practice.next_question(s, user_id=student, secret=SECRET, now=utcnow(),
+                                       threshold=0.95)
+        assert again.instance.id == chosen.instance.id  # unanswered: the same question again
         second = practice.next_question(s, user_id=student, secret=SECRET, now=utcnow(),
-                                        threshold=0.95)
+                                        threshold=0.95, skip=True)
         assert second.instance.slot == chosen.instance.slot + 1
