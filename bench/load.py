@@ -61,6 +61,7 @@ class Ledger:
     not_stored: int = 0
     retries: int = 0
     replayed_after_retry: int = 0
+    ack_times: list[float] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -147,6 +148,7 @@ class Simulated:
                 self.ledger.not_stored += 1
                 return
             self.ledger.acked[(qid, key)] = body
+            self.ledger.ack_times.append(time.monotonic())
             if replayed and tries[0] > 1:
                 self.ledger.replayed_after_retry += 1
 
@@ -185,6 +187,7 @@ def restart_postgres(cluster: str, at: float, down: float, log: list[str]) -> No
     time.sleep(down)
     started = subprocess.run([*base, "start"], capture_output=True, text=True)
     log.append(f"start rc={started.returncode} {started.stderr.strip()}")
+    log.append(f"up_at={time.monotonic()}")
     print(f"  PostgreSQL {cluster} started again (rc {started.returncode})", flush=True)
 
 
@@ -311,9 +314,13 @@ def report(args: Any, recorder: Recorder, ledger: Ledger, checked: dict[str, Any
     print(f"acknowledged {len(ledger.acked)} stored submissions (+{ledger.not_stored} invalid, "
           f"not stored); retries {ledger.retries}; replayed after a retry "
           f"{ledger.replayed_after_retry}; errors {dict(recorder.errors)}")
-    print(f"database: {checked}; workers killed {len(kills)}; postgres {pg_log or 'untouched'}")
+    up_at = next((float(x[6:]) for x in pg_log if x.startswith("up_at=")), None)
+    after_restart = None if up_at is None else sum(t > up_at for t in ledger.ack_times)
+    print(f"database: {checked}; workers killed {len(kills)}; postgres "
+          f"{[x for x in pg_log if not x.startswith('up_at=')] or 'untouched'}"
+          + (f"; acknowledged after it came back: {after_restart}" if up_at else ""))
     ok = (checked["lost"] == checked["duplicated"] == checked["mismatched"] == 0
-          and checked["orphans"] == 0 and not hard)
+          and checked["orphans"] == 0 and not hard and after_restart != 0)
     print(f"verdict: {'no acknowledged submission lost or duplicated' if ok else 'FAILED'}")
     emit({"students": args.students, "duration_s": round(duration, 1),
           "acknowledged": len(ledger.acked), "not_stored": ledger.not_stored,
@@ -322,7 +329,8 @@ def report(args: Any, recorder: Recorder, ledger: Ledger, checked: dict[str, Any
           "unacknowledged_rows": checked["unacknowledged_rows"],
           "in_flight": checked["in_flight"], "orphans": checked["orphans"],
           "worker_killed": bool(kills), "workers_killed": len(kills),
-          "postgres_restarted": bool(pg_log), "requests_per_s": round(len(timed) / duration, 1),
+          "postgres_restarted": bool(pg_log), "acknowledged_after_restart": after_restart,
+          "requests_per_s": round(len(timed) / duration, 1),
           "submissions_per_s": round(len(ledger.acked) / duration, 1),
           "p50_ms": percentile(timed, 50), "p99_ms": percentile(timed, 99),
           "errors": sum(hard.values()), "retryable_errors": recorder.total_errors() - sum(

@@ -29,27 +29,35 @@ SENTINEL = Path(tempfile.gettempdir()) / "pwned_qe_author_language"
 
 RUNNER = f"""
 import json, resource, sys
-resource.setrlimit(resource.RLIMIT_CPU, ({CPU_SECONDS}, {CPU_SECONDS}))
 resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_BYTES}, {MEMORY_BYTES}))
 from quizengine.core.errors import TemplateError
 from quizengine.core.questions import generate, load_template_text, validate_template
-out = {{}}
-try:
-    template = load_template_text(sys.stdin.read())
+
+def one(source):
+    out = {{}}
     try:
-        variant = generate(template, 0)
-        out["text"] = " ".join([variant.prompt_html, variant.solution_html, *variant.hints,
-                                *(p.prompt_html for p in variant.parts),
-                                *(str(p.expected) for p in variant.parts)])
+        template = load_template_text(source)
+        try:
+            variant = generate(template, 0)
+            out["text"] = " ".join([variant.prompt_html, variant.solution_html, *variant.hints,
+                                    *(p.prompt_html for p in variant.parts),
+                                    *(str(p.expected) for p in variant.parts)])
+        except TemplateError as exc:
+            out["refused"] = exc.message
+        out["failures"] = validate_template(template, seeds=2)
     except TemplateError as exc:
         out["refused"] = exc.message
-    out["failures"] = validate_template(template, seeds=2)
-except TemplateError as exc:
-    out["refused"] = exc.message
-except BaseException as exc:  # what escaped the template machinery is the finding
-    out["crash"] = type(exc).__name__ + ": " + str(exc)[:300]
-print(json.dumps(out))
+    except BaseException as exc:  # what escaped the template machinery is the finding
+        out["crash"] = type(exc).__name__ + ": " + str(exc)[:300]
+    return out
+
+for source in json.load(sys.stdin):
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    limit = int(used.ru_utime + used.ru_stime) + {CPU_SECONDS}
+    resource.setrlimit(resource.RLIMIT_CPU, (limit, limit))  # this case's CPU budget
+    print(json.dumps(one(source)), flush=True)
 """
+
 
 HEADER = """id = "w1-chain-rule/security-probe"
 version = 1
@@ -93,15 +101,35 @@ def template(*, prompt: str = r"Differentiate \({{ f }}\).", hint: str = "Use th
     return head + PART.format(answer=quoted["answer"], extra=extra) + tail
 
 
+def run_all(sources: list[str]) -> list[dict[str, Any]]:
+    """Load, generate seed 0 and validate each source in a limited child (one child for the
+    lot; a case that is killed is reported as such and the child restarts after it)."""
+    reports: list[dict[str, Any]] = []
+    while len(reports) < len(sources):
+        todo = sources[len(reports):]
+        proc = subprocess.run([sys.executable, "-c", RUNNER], input=json.dumps(todo),
+                              capture_output=True, text=True, timeout=900, cwd=ROOT, check=False)
+        reports += [json.loads(line) for line in proc.stdout.splitlines()
+                    if line.startswith("{")][:len(todo)]
+        if proc.returncode != 0 and len(reports) < len(sources):
+            reports.append({"killed": f"exit {proc.returncode}: over {CPU_SECONDS} CPU seconds "
+                                      f"or {MEMORY_BYTES >> 20} MB? {proc.stderr[-300:]}"})
+    return reports
+
+
 def run(source: str) -> dict[str, Any]:
-    """Load, generate seed 0 and validate ``source`` in a limited child; its JSON report."""
-    proc = subprocess.run([sys.executable, "-c", RUNNER], input=source, capture_output=True,
-                          text=True, timeout=600, cwd=ROOT, check=False)
-    if proc.returncode != 0 or not proc.stdout.strip():
-        return {"killed": f"exit {proc.returncode} (over {CPU_SECONDS} CPU s or "
-                          f"{MEMORY_BYTES >> 20} MB?): {proc.stderr[-500:]}"}
-    report: dict[str, Any] = json.loads(proc.stdout.splitlines()[-1])
-    return report
+    return run_all([source])[0]
+
+
+def failures_of(cases: list[tuple[str, str]], field: str | None) -> list[str]:
+    """Run every (name, source) case; the names and reports of those not refused/harmless."""
+    bad = []
+    for (name, _), report in zip(cases, run_all([source for _, source in cases]), strict=True):
+        try:
+            assert_refused_or_harmless(report, field or name)
+        except AssertionError:
+            bad.append(f"{name}: {report}")
+    return bad
 
 
 LEAKS = ("<class", "<module", "<function", "<built-in", "<bound", " object at 0x", "__",
@@ -160,13 +188,13 @@ EXPRESSION_ATTACKS = [
 ]
 
 
-@pytest.mark.parametrize("attack", EXPRESSION_ATTACKS)
-def test_derived_value_is_refused(attack: str) -> None:
-    assert_refused_or_harmless(run(template(derived=f"g = {json.dumps(attack)}", answer="g")),
-                               "derived.g")
+def test_derived_values_are_refused() -> None:
+    cases = [(attack, template(derived=f"g = {json.dumps(attack)}", answer="g"))
+             for attack in EXPRESSION_ATTACKS]
+    assert failures_of(cases, "derived.g") == []
 
 
-@pytest.mark.parametrize("field, source", [
+FIELD_CASES = [
     ("answer", template(answer="x.__class__")),
     ("params.c", template(params='c = { choice = ["x", "__import__(os)"] }')),
     ("constraints", template(constraints='bad = "eval(x) != 0"')),
@@ -177,11 +205,15 @@ def test_derived_value_is_refused(attack: str) -> None:
                              'wrt = "x"\n')),
     ("plots", template(prompt=r'{{ plot("p") }}', tail=(
         '\n[[plots]]\nid = "p"\nfunctions = ["__import__(os)"]\nx = [-1, 1]\n'))),
-], ids=lambda v: v if len(v) < 20 else "")
-def test_every_expression_field_is_refused(field: str, source: str) -> None:
-    report = run(source)
-    assert "killed" not in report and "crash" not in report, report
-    assert "refused" in report, report
+]
+
+
+def test_every_expression_field_is_refused() -> None:
+    """Params, constraints, mistakes, self-tests, verification and plots use the same language."""
+    bad = [f"{name}: {report}" for (name, _), report in
+           zip(FIELD_CASES, run_all([source for _, source in FIELD_CASES]), strict=True)
+           if "refused" not in report or "killed" in report or "crash" in report]
+    assert bad == []
     assert not SENTINEL.exists()
 
 
@@ -214,16 +246,16 @@ JINJA_ATTACKS = [
 ]
 
 
-@pytest.mark.parametrize("attack", JINJA_ATTACKS)
-def test_jinja_prompt_is_refused_or_harmless(attack: str) -> None:
-    assert_refused_or_harmless(run(template(prompt=attack)), "prompt")
+def test_jinja_prompt_is_refused_or_harmless() -> None:
+    assert failures_of([(a, template(prompt=a)) for a in JINJA_ATTACKS], "prompt") == []
 
 
-@pytest.mark.parametrize("attack", ["{{ fp.__class__ }}", "{{ cycler.__init__.__globals__ }}"])
-@pytest.mark.parametrize("where", ["hint", "solution"])
-def test_jinja_hints_and_solution_are_refused(attack: str, where: str) -> None:
-    report = run(template(**{where: attack}))
-    assert "killed" not in report and "crash" not in report and "refused" in report, report
+def test_jinja_hints_and_solution_are_refused() -> None:
+    cases = [(f"{where}: {attack}", template(**{where: attack}))
+             for attack in ("{{ fp.__class__ }}", "{{ cycler.__init__.__globals__ }}")
+             for where in ("hint", "solution")]
+    reports = run_all([source for _, source in cases])
+    assert [r for r in reports if "refused" not in r or "killed" in r or "crash" in r] == []
 
 
 HANG = "BUG (questions): no bound on {}: validation of this template {}"

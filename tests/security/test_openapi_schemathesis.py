@@ -18,7 +18,7 @@ from quizengine.web.api.openapi import DOCUMENT
 schemathesis = pytest.importorskip("schemathesis")
 
 PASSWORD = "correct horse battery"
-MAX_EXAMPLES = 20
+MAX_EXAMPLES = 12
 OPERATIONS = sorted((path, method.upper()) for path, ops in DOCUMENT["paths"].items()
                     for method in ops)
 
