@@ -63,7 +63,8 @@ from quizengine.core.mastery import (  # noqa: E402
     choose_next,
     elo_update,
     fit_bkt,
-    observe,
+    initial_item_rating,
+    observe_item,
     predict_correct,
     predict_item,
 )
@@ -225,33 +226,52 @@ def fit_model(w: World, logs: list[list[tuple[int, float]]], seed: int):
         for s, seq in per.items():
             seqs[s].append(seq)
     params = fit_bkt(seqs, seed=seed)
-    ratings = [EloRating() for _ in w.items]
+    ratings = [initial_item_rating(it.difficulty) for it in w.items]
     for log in logs:
         p_l = {s: params[s].p_init for s in SKILLS}
         for k, score in log:
-            item = Item(w.items[k].template_id, w.items[k].skills, rating=ratings[k].value)
+            it = w.items[k]
+            item = Item(it.template_id, it.skills, it.difficulty, rating=ratings[k].value)
             expected = predict_item(item, p_l, params=params)
             ratings[k] = elo_update(EloRating(), ratings[k], score, expected=expected,
                                     update_learner=False).item
-            for s in item.skills:
-                p_l[s] = bkt_update(p_l[s], score, params[s], item.offset())
+            conjunctive_update(p_l, item, score, params)
     items = [Item(it.template_id, it.skills, it.difficulty, rating=r.value)
              for it, r in zip(w.items, ratings, strict=True)]
     return params, items
 
 
-def predictions(logs, items: list[Item], params: dict[str, BKTParams], use_offsets: bool):
-    """P(correct) before each (answer, skill) row of held-out logs, the outcomes and skills."""
+def conjunctive_update(p_l: dict[str, float], item: Item, score: float, params) -> None:
+    """``observe_item`` on bare masteries (no clock): each skill blamed as the others allow."""
+    offset = item.offset()
+    hits = {s: predict_correct(p_l[s], params[s], offset) for s in item.skills}
+    for s in item.skills:
+        others = float(np.prod([h for name, h in hits.items() if name != s]))
+        p_l[s] = bkt_update(p_l[s], score, params[s], offset, others=others)
+
+
+def predictions(logs, items: list[Item], params: dict[str, BKTParams], model: str):
+    """P(correct) before each (answer, skill) row of held-out logs, the outcomes and skills.
+
+    ``model``: ``product`` is what the product uses (every skill of the item must come through,
+    Elo offsets, conjunctive update: ``predict_item``/``observe_item``); ``conjunctive`` the same
+    without offsets; ``per_skill`` each skill alone, no offsets (what pyBKT does).
+    """
     pred, outcome, skills = [], [], []
     for log in logs:
         p_l = {s: params[s].p_init for s in SKILLS}
         for k, score in log:
-            offset = items[k].offset() if use_offsets else 0.0
-            for s in items[k].skills:
-                pred.append(predict_correct(p_l[s], params[s], offset))
-                outcome.append(score)
-                skills.append(s)
-                p_l[s] = bkt_update(p_l[s], score, params[s], offset)
+            it = items[k]
+            if model == "per_skill":
+                for s in it.skills:
+                    pred.append(predict_correct(p_l[s], params[s]))
+                    p_l[s] = bkt_update(p_l[s], score, params[s])
+            else:
+                item = it if model == "product" else Item(it.template_id, it.skills, rating=0.0)
+                pred.extend([predict_item(item, p_l, params=params)] * len(it.skills))
+                conjunctive_update(p_l, item, score, params)
+            outcome.extend([score] * len(it.skills))
+            skills.extend(it.skills)
     return np.asarray(pred), np.asarray(outcome), np.asarray(skills)
 
 
@@ -375,9 +395,8 @@ def run_learner(w: World, model_items, params, policy: Policy, i: int, cap: int,
         score = sim.answer(k)
         t2, c2 = time.perf_counter_ns(), time.thread_time_ns()
         item = model_items[k]
-        for s in item.skills:
+        for s, after in observe_item(states, item, score, now=now, params=params).items():
             before = states.get(s, SkillState(s, params[s].p_init))
-            after = observe(before, score, now=now, params=params[s], offset=item.offset())
             states[s] = after
             if before.mastery < THRESHOLD <= after.mastery:
                 out.declared += 1
@@ -443,10 +462,12 @@ def main() -> None:
     params, items = fit_model(w, train, args.seed)
     err = np.mean([abs(params[s].p_transit - w.p_transit[INDEX[s]]) for s in SKILLS])
     print(f"EM fit: mean |p_transit error| {err:.3f}")
-    pred, y, row_skill = predictions(test, items, params, True)
-    plain_pred = predictions(test, items, params, False)[0]
+    pred, y, row_skill = predictions(test, items, params, "product")
+    plain_pred = predictions(test, items, params, "conjunctive")[0]
+    alone_pred = predictions(test, items, params, "per_skill")[0]
     rows = np.isin(row_skill, sorted(compared))
     ours_all, ours, plain = auc(y, pred), auc(y[rows], pred[rows]), auc(y[rows], plain_pred[rows])
+    alone = auc(y[rows], alone_pred[rows])
     print("policies (questions until every skill is truly known):")
     runs = {
         "adaptive": adaptive_policy(items, params),
@@ -456,9 +477,9 @@ def main() -> None:
     res = {n: run_policy(n, w, items, params, p, learners, cap, args.seed) for n, p in runs.items()}
     theirs, status = finish_pybkt(handle)
     shown = f"{theirs:.4f}" if theirs is not None else status
-    print(f"AUC next answer on {len(compared)} skills: ours (BKT+Elo) {ours:.4f}  "
-          f"ours (BKT only) {plain:.4f}  pyBKT ({fits} fits) {shown}; ours on all skills "
-          f"{ours_all:.4f}")
+    print(f"AUC next answer on {len(compared)} skills, same rows: product (conjunctive BKT+Elo) "
+          f"{ours:.4f}  conjunctive BKT only {plain:.4f}  per-skill BKT {alone:.4f}  pyBKT "
+          f"({fits} fits) {shown}; product on all skills {ours_all:.4f}")
     # Timing pass after pyBKT has finished, so the background fit does not share the CPU.
     timing = run_policy("(timing)", w, items, params, runs["adaptive"], min(learners, 20), cap,
                         args.seed)
@@ -480,6 +501,7 @@ def main() -> None:
         "false_mastery_random": round(res["random"][1], 4),
         "censored": {n: r[2] for n, r in res.items()}, "cap": cap,
         "auc": round(ours, 4), "auc_bkt_only": round(plain, 4),
+        "auc_per_skill": round(alone, 4),
         "auc_all_skills": round(ours_all, 4),
         "auc_skills_compared": len(compared),
         "pybkt_auc": None if theirs is None else round(theirs, 4), "pybkt": status,

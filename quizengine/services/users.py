@@ -23,7 +23,16 @@ from quizengine.db.models import ROLES, LoginFailure, User
 from quizengine.services import audit
 from quizengine.services.errors import AuthError, NotFoundError, RateLimited, ValidationFailed
 
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256  # NIST SP 800-63B: accept at least 64; the cap bounds hashing work
+# Words that, padded with digits or symbols, make the passwords tried first (NIST SP 800-63B asks
+# for a check against commonly used values; a short list of the worst is enough at 10+ chars).
+COMMON_PASSWORD_WORDS = frozenset({
+    "password", "passw0rd", "qwerty", "qwertyuiop", "asdfghjkl", "zxcvbnm", "letmein", "welcome",
+    "admin", "administrator", "iloveyou", "monkey", "dragon", "football", "baseball", "sunshine",
+    "princess", "master", "shadow", "superman", "trustno", "whatever", "secret", "changeme",
+    "student", "instructor", "teacher", "quizengine", "calculus", "mathematics", "login",
+})
 # werkzeug's default (scrypt). The test suite lowers the cost (tests/conftest.py); nothing else may.
 HASH_METHOD = "scrypt"
 
@@ -56,13 +65,50 @@ def _problems(session: Session, username: str, password: str, role: str) -> list
         "-", ""
     ).isalnum():
         problems.append("Usernames are 1-80 letters, digits, '.', '_' or '-'.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
+    problems.extend(password_problems(password, username=username))
     if role not in ROLES:
         problems.append(f"Role must be one of {', '.join(ROLES)}.")
     if username and session.scalar(select(User.id).where(User.username == username)) is not None:
         problems.append(f"The username {username!r} is taken.")
     return problems
+
+
+def password_problems(password: str, *, username: str = "") -> list[str]:
+    """Why ``password`` is refused (empty when it is acceptable), NIST SP 800-63B style: a length
+    floor, no composition rules, and a refusal of guessable values.
+
+    >>> password_problems("violet kettle sings")
+    []
+    >>> password_problems("short")
+    ['Passwords need at least 10 characters.']
+    >>> password_problems("Password123!"), password_problems("1234567890")[0][:25]
+    (['This password is too common or easy to guess; try a few unrelated words.'], \
+'This password is too comm')
+    >>> password_problems("ada-lovelace-1815", username="lovelace")
+    ['The password must not contain the username.']
+    """
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return [f"Passwords need at least {MIN_PASSWORD_LENGTH} characters."]
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return [f"Passwords are at most {MAX_PASSWORD_LENGTH} characters."]
+    lowered, name = password.lower(), username.strip().lower()
+    if name and (lowered == name or (len(name) >= 4 and name in lowered)):
+        return ["The password must not contain the username."]
+    if _is_guessable(lowered):
+        return ["This password is too common or easy to guess; try a few unrelated words."]
+    return []
+
+
+def _is_guessable(lowered: str) -> bool:
+    """A common word padded with digits/symbols, one repeated character, or a keyboard run."""
+    letters = "".join(ch for ch in lowered if ch.isalpha())
+    if letters in COMMON_PASSWORD_WORDS or not letters and len(set(lowered)) <= 3:
+        return True
+    if len(set(lowered)) <= 2:
+        return True
+    runs = ("0123456789", "1234567890", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "1q2w3e4r5t")
+    return any(lowered in run * 2 for run in runs) or lowered in {
+        "9876543210", "0987654321"}
 
 
 def authenticate(

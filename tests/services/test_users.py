@@ -24,7 +24,7 @@ def test_create_user_hashes_the_password(session):
     [
         ("", "long enough", "student", "Usernames"),
         ("bad name!", "long enough", "student", "Usernames"),
-        ("ada", "short", "student", "at least 8"),
+        ("ada", "short", "student", "at least 10"),
         ("ada", "long enough", "wizard", "Role must be"),
     ],
 )
@@ -80,10 +80,10 @@ def test_set_role_is_audited(session):
 
 def test_import_csv_creates_good_lines_and_reports_bad_ones(session):
     text = ("username,password,role\n"
-            "amy,password-1,student\n"
+            "amy,passphrase-1,student\n"
             "bob,short,student\n"
-            "cat,password-3,instructor\n"
-            "amy,password-4,student\n"
+            "cat,passphrase-3,instructor\n"
+            "amy,passphrase-4,student\n"
             "broken line\n")
     result = users.import_users_csv(session, text, actor_id=None)
     session.commit()

@@ -15,7 +15,12 @@ Stages, each only when the previous one could not decide:
 
 1. exact: identical trees, or two rationals;
 2. float64 at 48 seeded points (vectorised NumPy, see :mod:`.evaluate`): a clear mismatch at
-   several points is *different*; agreement to 1e-11 with only small numbers and values below
+   several points is *different*, and so is one at 2 of the simple points of
+   :func:`.sampling.simple_points` (every variable one of ±2, ±1/2, 3, ±3/2: exponent laws
+   fail for a negative base on a set random points miss, ``a^(b*c)`` vs ``(a^b)^c``) once
+   50 digits confirm it. Simple points only ever show a mismatch where both sides are defined
+   and moderate: definedness is judged on random points alone, since removable singularities
+   and poles sit on simple values (``(x^2-4)/(x-2)`` at x = 2); agreement to 1e-11 with only small numbers and values below
    1e10 is *equal* (beyond that float64 cannot see ``exp(72)`` vs ``1 + exp(72)``);
 3. 50-digit mpmath at up to 20 points: settles near-ties (``0.333333333333333 x`` vs ``x/3``,
    a constant term off by 1 among 1e13-sized coefficients) and float overflow (``(x-a)^6000``).
@@ -39,7 +44,7 @@ import numpy as np
 import sympy as sp
 
 from quizengine.core.checking.evaluate import Unsupported, compile_expr, evaluate, mp_context
-from quizengine.core.checking.sampling import points
+from quizengine.core.checking.sampling import points, simple_points
 from quizengine.core.checking.spec import Tolerance
 
 __all__ = ["DIFFERENT", "EQUAL", "UNKNOWN", "Setting", "compare", "numeric_compare"]
@@ -51,6 +56,7 @@ HI_DPS = 100  # digits of the near-tie re-evaluation (plus the magnitude of the 
 MAX_DPS = 400  # beyond this only relative agreement is asked for (see stage 3)
 _BIG = 10**8
 _FLOAT_EXACT = 1e10  # float64 agreement means nothing about unit differences beyond this
+_MODERATE = 1e8  # a simple point with a larger value may sit on a pole (tan(pi/2) = 1.6e16)
 
 
 @dataclass(frozen=True)
@@ -143,6 +149,8 @@ def _float_stage(
         clear = (rel > 1e-6) & (diff > 1e-9 * scale)
         if _many(int(clear.sum()), int(both.sum())):
             return DIFFERENT, sample
+    if _simple_mismatch(a, b, symbols, backend, setting):
+        return DIFFERENT, sample
     lonely = ((defined & np.isnan(vb)) | (defined_b & np.isnan(va))) & _whole(pts, symbols, a, b)
     if _many(int(lonely.sum()), int((defined | defined_b).sum())):
         confirmed = _lonely_in_mp(a, b, symbols, backend, [p[lonely] for p in pts])
@@ -153,6 +161,45 @@ def _float_stage(
     if tight.all() and max(ma.max(), mb.max()) < _FLOAT_EXACT and not _has_big_numbers(a, b):
         return EQUAL, sample
     return UNKNOWN, sample
+
+
+def _simple_mismatch(
+    a: sp.Expr, b: sp.Expr, symbols: tuple[sp.Symbol, ...], backend: str, setting: Setting
+) -> bool:
+    """Whether 2 simple points (see the module docstring) show a clear, moderate mismatch
+    where both sides are defined, confirmed at 50 digits."""
+    pts = simple_points(symbols, setting.domain)
+    va, vb = _values(a, symbols, backend, pts), _values(b, symbols, backend, pts)
+    ma, mb = np.abs(va), np.abs(vb)
+    with np.errstate(all="ignore"):
+        diff = np.abs(va - vb)
+        both = np.isfinite(va) & np.isfinite(vb) & (np.maximum(ma, mb) < _MODERATE)
+        rel = diff / np.maximum(np.maximum(ma, mb), 1e-300)
+    scale = float(np.median(ma[both])) if both.any() else 1.0
+    clear = both & (rel > 1e-6) & (diff > 1e-9 * (scale or 1.0))
+    if int(clear.sum()) < 2:
+        return False
+    return _mismatch_in_mp(a, b, symbols, backend, [p[clear] for p in pts])
+
+
+def _mismatch_in_mp(
+    a: sp.Expr, b: sp.Expr, symbols: tuple[sp.Symbol, ...], backend: str, pts: list[np.ndarray]
+) -> bool:
+    """Whether 50 digits (more for a near tie) confirm a mismatch at 2 of these points."""
+    ctx = mp_context()
+    mp_backend = "mp_" + backend
+    try:
+        fa, fb = (compile_expr(e, symbols, mp_backend) for e in (a, b))
+    except Unsupported:
+        return False
+    seen = 0
+    for i in range(min(6, pts[0].size)):
+        point = tuple(float(p[i]) for p in pts)
+        va, vb = fa([ctx.mpf(p) for p in point]), fb([ctx.mpf(p) for p in point])
+        if _mp_finite(ctx, va) and _mp_finite(ctx, vb):
+            again = functools.partial(_more_digits, a, b, symbols, mp_backend, point)
+            seen += _near_tie(ctx, va, vb, again) == DIFFERENT
+    return seen >= 2
 
 
 def _whole(pts: list[np.ndarray], symbols: tuple[sp.Symbol, ...], *exprs: sp.Expr) -> Any:

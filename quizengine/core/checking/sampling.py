@@ -4,6 +4,9 @@ Random points are non-integer (they avoid the removable singularities and coinci
 sit on integers, such as ``sin(pi x) = 0``), except that a variable used in an exponent takes
 integer values at half the points (``(-1)^n`` exists over the reals only for integer n);
 inequalities add structured points (integers and halves) because their boundaries sit there.
+Equivalence adds a few *simple* points (:func:`simple_points`: every variable one of ±2, ±1/2,
+3, ±3/2) because exponent laws fail only on a set random draws almost never hit: ``a^(b*c)`` and
+``(a^b)^c`` differ at a=-2, b=2, c=1/2 (-2 vs 2), a negative base with a rational exponent.
 The seed comes from the variable names, so the same question always sees the same points.
 """
 
@@ -15,11 +18,14 @@ from collections.abc import Mapping
 import numpy as np
 import sympy as sp
 
-__all__ = ["DEFAULT_BOX", "WIDE_BOX", "points", "structured_points"]
+__all__ = ["DEFAULT_BOX", "SIMPLE_VALUES", "WIDE_BOX", "points", "simple_points",
+           "structured_points"]
 
 DEFAULT_BOX = (-3.0, 3.0)
 WIDE_BOX = (-30.0, 30.0)
 N_POINTS = 48
+SIMPLE_VALUES = (2.0, -2.0, 0.5, -0.5, 3.0, 1.5, -1.5)  # no 0 or ±1: too many coincidences
+N_SIMPLE = 40
 
 
 def _boxes(
@@ -75,4 +81,35 @@ def structured_points(
         if grid.size == 0:
             grid = np.array([(lo + hi) / 2])
         out.append(grid if len(symbols) == 1 else rng.choice(grid, n))
+    return out
+
+
+def simple_points(
+    symbols: tuple[sp.Symbol, ...],
+    domain: Mapping[str, tuple[float, float]] | None = None,
+    *,
+    n: int = N_SIMPLE,
+) -> list[np.ndarray]:
+    """Each variable one of :data:`SIMPLE_VALUES` inside its declared box (strictly: the ends
+    may be singular; the box middle when none fits), in ``n`` seeded combinations; a single
+    variable takes each value once. Exact in binary, so a rational exponent such as
+    b*c = 2 * 1/2 is exactly an integer.
+
+    >>> a, b = sp.symbols("a b")
+    >>> [list(v) for v in simple_points((a,), {"a": (0, 5)})]
+    [[2.0, 0.5, 3.0, 1.5]]
+    >>> [v.shape for v in simple_points((a, b))]
+    [(40,), (40,)]
+    """
+    seed = zlib.crc32(("simple:" + ",".join(s.name for s in symbols)).encode())
+    rng = np.random.default_rng(seed)
+    declared = domain or {}
+    out = []
+    for symbol in symbols:
+        lo, hi = declared.get(symbol.name, (-np.inf, np.inf))
+        values = np.array([v for v in SIMPLE_VALUES if lo < v < hi]) if symbol.name in declared \
+            else np.array(SIMPLE_VALUES)
+        if values.size == 0:
+            values = np.array([(lo + hi) / 2])
+        out.append(values if len(symbols) == 1 else rng.choice(values, n))
     return out

@@ -7,7 +7,8 @@
 - ``selection``: ``choose_next`` picks the next template and says why; ``report``: per-skill rows.
 
 Everything takes and returns plain values (frozen dataclasses, floats, datetimes); no I/O.
-A service keeps one ``SkillState`` per learner and skill, calls ``observe`` after each graded part,
+A service keeps one ``SkillState`` per learner and skill, calls ``observe_item`` (or ``observe`` per skill with
+``others``) after each graded part,
 ``elo_update`` for the template's rating, and ``choose_next`` for practice.
 """
 
@@ -44,6 +45,7 @@ from .selection import (
     Item,
     choose_next,
     current_masteries,
+    observe_item,
     predict_item,
     skill_title,
 )
@@ -90,6 +92,7 @@ __all__ = [
     "mastery_report",
     "new_state",
     "observe",
+    "observe_item",
     "params_for",
     "posterior",
     "predict_correct",

@@ -135,25 +135,38 @@ def predict_correct(p_known: float, params: BKTParams, offset: float = 0.0) -> f
     return p_known * (1.0 - emit.slip) + (1.0 - p_known) * emit.guess
 
 
-def posterior(p_known: float, score: float, params: BKTParams, offset: float = 0.0) -> float:
-    """P(known | answer) for a score in [0, 1] (Jeffrey's rule between right and wrong)."""
+def posterior(
+    p_known: float, score: float, params: BKTParams, offset: float = 0.0, *, others: float = 1.0
+) -> float:
+    """P(known | answer) for a score in [0, 1] (Jeffrey's rule between right and wrong);
+    ``others`` is the P(correct) of the item's other skills (conjunctive item, module docstring).
+
+    >>> P = BKTParams(guess=0.2, slip=0.1)
+    >>> round(posterior(0.5, 0.0, P), 4), round(posterior(0.5, 0.0, P, others=0.3), 4)
+    (0.1111, 0.4371)
+    """
     if not 0.0 <= score <= 1.0:
         raise ValueError(f"score must lie in [0, 1], got {score}")
+    if not 0.0 <= others <= 1.0:
+        raise ValueError(f"others must lie in [0, 1], got {others}")
     emit = params.shifted(offset)
-    right = p_known * (1.0 - emit.slip)
-    wrong = p_known * emit.slip
-    p_right = right / (right + (1.0 - p_known) * emit.guess) if right > 0 else 0.0
-    p_wrong = wrong / (wrong + (1.0 - p_known) * (1.0 - emit.guess)) if wrong > 0 else 0.0
+    hit_known, hit_unknown = (1.0 - emit.slip) * others, emit.guess * others
+    right = p_known * hit_known
+    wrong = p_known * (1.0 - hit_known)
+    p_right = right / (right + (1.0 - p_known) * hit_unknown) if right > 0 else 0.0
+    p_wrong = wrong / (wrong + (1.0 - p_known) * (1.0 - hit_unknown)) if wrong > 0 else 0.0
     return score * p_right + (1.0 - score) * p_wrong
 
 
-def bkt_update(p_known: float, score: float, params: BKTParams, offset: float = 0.0) -> float:
+def bkt_update(
+    p_known: float, score: float, params: BKTParams, offset: float = 0.0, *, others: float = 1.0
+) -> float:
     """The estimate after one graded part: condition on the score, then allow learning.
 
     >>> round(bkt_update(0.2, 1.0, BKTParams(p_transit=0.1, guess=0.2, slip=0.1)), 4)
     0.5765
     """
-    p = posterior(p_known, score, params, offset)
+    p = posterior(p_known, score, params, offset, others=others)
     return p + (1.0 - p) * params.p_transit
 
 
@@ -183,13 +196,15 @@ def new_state(skill: str, params: BKTParams) -> SkillState:
 
 
 def observe(
-    state: SkillState, score: float, *, now: datetime, params: BKTParams, offset: float = 0.0
+    state: SkillState, score: float, *, now: datetime, params: BKTParams, offset: float = 0.0,
+    others: float = 1.0,
 ) -> SkillState:
-    """The new state after a graded part scored ``score`` on an item ``offset`` logits hard."""
+    """The new state after a graded part scored ``score`` on an item ``offset`` logits hard;
+    ``others``: P(correct) of the item's other skills (``selection.observe_item`` computes it)."""
     prior = current_mastery(state, now, params)
     return SkillState(
         skill=state.skill,
-        mastery=bkt_update(prior, score, params, offset),
+        mastery=bkt_update(prior, score, params, offset, others=others),
         attempts=state.attempts + 1,
         last_practised=now,
     )

@@ -9,7 +9,10 @@ Order of preference:
 3. Otherwise (everything mastered, or nothing on the fringe has an unseen item) **maintain** the
    skill with the lowest estimate that has an item.
 
-Within a skill, items seen recently are never offered. The item is drawn (with the caller's
+Within a skill, items seen recently are never offered. Items whose other skills are all mastered
+are preferred (a wrong answer to them points at the skill being learnt, and a right one needs no
+skill the learner lacks); only when none is fresh do items needing other unmastered skills compete.
+Among them the item is drawn (with the caller's
 ``numpy.random.Generator``) among those whose predicted success lies in the target band; when none
 does, the item closest to the band wins. Predicted success is the BKT prediction with the item's
 Elo offset (item rating - learner ability), multiplied over the item's skills (an answer needs all
@@ -25,7 +28,7 @@ from datetime import datetime
 
 import numpy as np
 
-from .bkt import BKTParams, SkillState, current_mastery, params_for, predict_correct
+from .bkt import BKTParams, SkillState, current_mastery, observe, params_for, predict_correct
 from .elo import initial_item_rating
 from .skill_graph import PREREQUISITES, SKILL_TITLES
 
@@ -36,6 +39,7 @@ __all__ = [
     "Item",
     "choose_next",
     "current_masteries",
+    "observe_item",
     "predict_item",
     "skill_title",
 ]
@@ -115,6 +119,34 @@ def predict_item(
     return success
 
 
+def observe_item(
+    states: Mapping[str, SkillState],
+    item: Item,
+    score: float,
+    *,
+    now: datetime,
+    params: Mapping[str, BKTParams] | None = None,
+    ability: float = 0.0,
+) -> dict[str, SkillState]:
+    """The new state of each of ``item``'s skills after a graded part scored ``score``.
+
+    A right answer needs every skill (``predict_item``), so each skill is updated with the other
+    skills' P(correct) as ``others`` (``bkt.posterior``): a wrong answer mostly blames the
+    least-mastered skill. A single-skill item is the plain ``observe``. Skills never practised
+    start from ``p_init``.
+    """
+    offset = item.offset(ability)
+    masteries = current_masteries(states, item.skills, now=now, params=params)
+    hits = {s: predict_correct(masteries[s], params_for(s, params), offset) for s in item.skills}
+    out: dict[str, SkillState] = {}
+    for skill in item.skills:
+        p = params_for(skill, params)
+        others = math.prod(hit for name, hit in hits.items() if name != skill)
+        state = states.get(skill) or SkillState(skill, p.p_init)
+        out[skill] = observe(state, score, now=now, params=p, offset=offset, others=others)
+    return out
+
+
 def choose_next(
     states: Mapping[str, SkillState],
     items: Sequence[Item],
@@ -138,7 +170,8 @@ def choose_next(
     skill, kind = _pick_skill(states, current, by_skill, graph, threshold)
     if skill is None:
         return None
-    item, success = _pick_item(by_skill[skill], current, params, ability, band, rng)
+    candidates = _prefer_mastered_others(by_skill[skill], skill, current, threshold)
+    item, success = _pick_item(candidates, current, params, ability, band, rng)
     return Choice(
         template_id=item.template_id,
         skill=skill,
@@ -170,6 +203,15 @@ def _pick_skill(
     if available:
         return min(available, key=lambda s: current[s]), "maintain"
     return None, "learn"
+
+
+def _prefer_mastered_others(
+    candidates: Sequence[Item], skill: str, current: Mapping[str, float], threshold: float
+) -> Sequence[Item]:
+    """The candidates whose skills other than ``skill`` are all mastered, else all of them."""
+    clean = [i for i in candidates
+             if all(current.get(s, 0.0) >= threshold for s in i.skills if s != skill)]
+    return clean or candidates
 
 
 def _pick_item(

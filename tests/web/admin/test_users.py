@@ -23,7 +23,7 @@ def test_admin_creates_changes_role_and_deactivates(app, client, login_as):
 
 def test_admin_imports_users_from_csv(app, client, login_as):
     login_as("admin")
-    data = {"file": (io.BytesIO(b"username,password,role\nbo,password-1,student\n"
+    data = {"file": (io.BytesIO(b"username,password,role\nbo,passphrase-1,student\n"
                                 b"cy,x,student\n"), "users.csv")}
     response = client.post("/admin/users/import", data=data,
                            content_type="multipart/form-data", follow_redirects=True)
