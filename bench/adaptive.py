@@ -6,12 +6,16 @@ difficulty δ shifts both emission probabilities in logits exactly as ``BKTParam
 so the mastery model is right about the *form* of the process but must learn its numbers:
 
 1. Calibration: training learners practise in syllabus order; ``fit_bkt`` (EM) fits the per-skill
-   parameters from their score sequences and Elo fits item ratings from the same log.
-2. AUC: on held-out test learners, each answer is predicted before it is seen, by our model (BKT +
-   Elo offsets, as ``choose_next`` uses it), by plain EM BKT, and by pyBKT fitted on the same
-   training data (in its own venv, as a background subprocess; skipped with a message when
-   missing). pyBKT's EM is pure Python here, so ``--quick`` compares on 4 skills with 1 restart;
-   both AUCs of a comparison are always computed on the same rows.
+   parameters from their score sequences and Elo fits item ratings (from the author-difficulty
+   prior, against the product's prediction) by replaying the same log.
+2. AUC: on held-out test learners, each answer is predicted before it is seen, once per (answer,
+   skill) row, by the product's model (``auc``: an item needs every one of its skills, Elo
+   offsets, conjunctive updates: ``predict_item``/``observe_item``), by the same without offsets
+   (``auc_bkt_only``), by each skill alone without offsets (``auc_per_skill``, pyBKT's model), and
+   by pyBKT fitted on the same training data (in its own venv, as a background subprocess;
+   skipped with a message when missing). pyBKT's EM is pure Python here, so ``--quick`` compares
+   on 4 skills with 1 restart; every AUC of the comparison is computed on the same rows of the
+   same held-out learners (``auc_all_skills``: the product's model on every skill).
 3. Policies, on the same learners (common random numbers): ``adaptive`` (``choose_next``),
    ``fixed`` (syllabus order, the same quota of N items for every skill, cycling again if the
    pass ends with some skill unknown) and ``random`` (any item). Figure: questions until every

@@ -2,8 +2,10 @@
 test client and CLI runner, ``login_as(role)``, and a live server in a thread.
 
 The database URL comes from ``QUIZENGINE_TEST_DATABASE_URL`` (SQLite file in a temp folder
-otherwise). On PostgreSQL every xdist worker gets its own database ``<db>_<worker_id>``, dropped and
-created at the start of the session. The schema always comes from Alembic, never ``create_all``.
+otherwise). On PostgreSQL every xdist worker gets its own database ``<db>_w_<worker_id>_<run>``
+(``<run>``: the start of xdist's ``testrun_uid``, shared by the workers of one run and different for
+a concurrent run, so two runs never drop each other's databases), created at the start of the
+session and dropped at its end. The schema always comes from Alembic, never ``create_all``.
 Per test we empty the tables (children first) instead of wrapping the test in a transaction: the app
 commits for real (the idempotent submit depends on commit and unique-constraint semantics), and the
 live server's threads share the same database.
@@ -12,6 +14,7 @@ live server's threads share the same database.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import threading
@@ -42,39 +45,53 @@ def _is_postgres(url: str) -> bool:
     return url.startswith("postgresql")
 
 
+RUN_ID_CHARS = 12  # of testrun_uid: unique enough, and names stay under PostgreSQL's 63 bytes
+
+
 @contextlib.contextmanager
-def fresh_database(name: str, tmp_dir: Path) -> Iterator[str]:
-    """Yield the URL of a new, empty database called ``name`` (PostgreSQL) or a SQLite file."""
+def fresh_database(name: str, tmp_dir: Path, *, run_id: str = "") -> Iterator[str]:
+    """Yield the URL of a new, empty database called ``name`` (PostgreSQL, suffixed with
+    ``run_id`` so that concurrent test runs stay apart; dropped on exit) or a SQLite file."""
     base = os.environ.get("QUIZENGINE_TEST_DATABASE_URL")
     if not base or not _is_postgres(base):
         yield f"sqlite:///{tmp_dir / (name + '.sqlite3')}"
         return
     url = make_url(base)
-    db_name = f"{url.database}_{name}"
+    db_name = f"{url.database}_{name}_{run_id}" if run_id else f"{url.database}_{name}"
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
             conn.execute(text(f'CREATE DATABASE "{db_name}"'))
-        yield url.set(database=db_name).render_as_string(hide_password=False)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+        try:
+            yield url.set(database=db_name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
     finally:
         admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def run_id(testrun_uid: str) -> str:
+    """This test run's id, the same in every xdist worker of the run (see the module docstring)."""
+    return testrun_uid[:RUN_ID_CHARS]
+
+
 @pytest.fixture(scope="session", name="fresh_database")
-def fresh_database_fixture():
-    """The ``fresh_database(name, tmp_dir)`` context manager, for tests that migrate by hand."""
-    return fresh_database
+def fresh_database_fixture(run_id: str) -> Callable[..., contextlib.AbstractContextManager[str]]:
+    """``fresh_database(name, tmp_dir)`` bound to this run, for tests that migrate by hand."""
+    return functools.partial(fresh_database, run_id=run_id)
 
 
 @pytest.fixture(scope="session")
-def database_url(worker_id: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(
+    worker_id: str, run_id: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A database migrated to head once per session (per xdist worker)."""
     from quizengine.db.migrate import upgrade
 
-    with fresh_database(f"w_{worker_id}", tmp_path_factory.mktemp("db")) as url:
+    with fresh_database(f"w_{worker_id}", tmp_path_factory.mktemp("db"), run_id=run_id) as url:
         upgrade(url)
         yield url
 

@@ -153,6 +153,8 @@ class QuestionInstance(Base):
     version: Mapped[int] = mapped_column(Integer)
     seed: Mapped[int] = mapped_column(BigInteger)
     option_order: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # What grading needs, stored when served (services/variants.grading_record); None: regenerate.
+    grading: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     attempt: Mapped[Attempt] = relationship(back_populates="questions")

@@ -48,8 +48,8 @@ def add_question(
     seed = variants.derive_seed(secret, attempt.id, slot)
     instance = QuestionInstance(attempt_id=attempt.id, slot=slot, template_id=template_id,
                                 version=version, seed=seed)
-    instance.option_order = variants.option_order(variants.variant_of(session, instance,
-                                                                      plots=False))
+    # With plots: the page shows this variant next, served from the cache (generated once).
+    instance.option_order = variants.option_order(variants.variant_of(session, instance))
     session.add(instance)
     session.flush()
     return instance
@@ -123,9 +123,13 @@ def finish_attempt(
 ) -> Attempt:
     """Close the attempt and score it: each question counts its latest submission (0..1).
 
-    Finishing twice returns the first result.
+    Finishing twice returns the first result. The attempt row is locked (``FOR UPDATE``) and
+    re-read first: a submission in flight holds that lock from its open-check to its commit, so it
+    is either counted here or refused (see ``submissions``).
     """
     attempt = get_attempt(session, attempt_id=attempt_id, user_id=user_id)
+    session.scalar(select(Attempt).where(Attempt.id == attempt.id).with_for_update()
+                   .execution_options(populate_existing=True))
     if attempt.finished_at is not None:
         return attempt
     total = 0.0

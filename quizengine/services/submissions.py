@@ -1,9 +1,11 @@
 """Validate and submit answers. A submission is stored exactly once per idempotency key.
 
 Order of work in :func:`submit_answers`: look the key up (a retry returns the stored result), grade
-with ``check`` outside any write, then insert inside a savepoint; a concurrent twin that inserted
-first makes ours fail on the unique (question_instance_id, idempotency_key) constraint, and we read
-its row back. The caller commits before replying. Invalid input (unreadable, wrong names, timeout)
+with ``check`` outside any write, then lock the attempt row (``SELECT ... FOR UPDATE``), check it is
+still open and insert, all in the caller's transaction: a finish (which takes the same lock) either
+commits first, and we refuse, or waits for our commit and counts our submission. A concurrent twin
+that inserted first makes ours fail on the unique (question_instance_id, idempotency_key)
+constraint, and we read its row back. The caller commits before replying. Invalid input (unreadable, wrong names, timeout)
 is returned but never stored: it costs the student nothing.
 """
 
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Session
 from quizengine.core import parsing, questions
 from quizengine.core.errors import InputError
 from quizengine.db.base import utcnow
-from quizengine.db.models import QuestionInstance, Submission, SubmissionPart, Template
+from quizengine.db.models import Attempt, QuestionInstance, Submission, SubmissionPart, Template
 from quizengine.services import mastery, variants
 from quizengine.services.errors import ConflictError, NotFoundError, ValidationFailed
 
@@ -123,6 +125,7 @@ def submit_answers(
     weights = {p.part_id: p.weight for p in variant.parts}
     total = sum(weights.values()) or 1.0
     score = sum(r.score * weights[r.part_id] for r in results) / total
+    _check_open(instance, now or utcnow(), session=session)
     submission = _insert(session, instance=instance, user_id=user_id, key=idempotency_key,
                          score=score, results=results, now=now or utcnow())
     if submission is None:  # a concurrent request with the same key won
@@ -136,8 +139,14 @@ def submit_answers(
     return view_submission(submission)
 
 
-def _check_open(instance: QuestionInstance, now: datetime) -> None:
+def _check_open(instance: QuestionInstance, now: datetime, *,
+                session: Session | None = None) -> None:
+    """Refuse when the attempt is finished or the quiz closed. With ``session``, first lock the
+    attempt row and re-read it (at insert time), so a concurrent finish cannot slip in between."""
     attempt = instance.attempt
+    if session is not None:
+        session.scalar(select(Attempt).where(Attempt.id == attempt.id).with_for_update()
+                       .execution_options(populate_existing=True))
     if attempt.finished_at is not None:
         raise ConflictError("This attempt is finished; start a new one to answer again.")
     if attempt.quiz is not None and attempt.quiz.closes_at and now >= attempt.quiz.closes_at:

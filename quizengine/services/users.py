@@ -101,14 +101,24 @@ def password_problems(password: str, *, username: str = "") -> list[str]:
 
 def _is_guessable(lowered: str) -> bool:
     """A common word padded with digits/symbols, one repeated character, or a keyboard run."""
-    letters = "".join(ch for ch in lowered if ch.isalpha())
-    if letters in COMMON_PASSWORD_WORDS or not letters and len(set(lowered)) <= 3:
+    if len(set(lowered)) <= 3 or _is_padded_common_word(lowered):
         return True
-    if len(set(lowered)) <= 2:
-        return True
-    runs = ("0123456789", "1234567890", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "1q2w3e4r5t")
-    return any(lowered in run * 2 for run in runs) or lowered in {
-        "9876543210", "0987654321"}
+    runs = ("0123456789", "9876543210", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "1q2w3e4r5t")
+    return any(lowered in run * 2 for run in runs)
+
+
+_LEET = str.maketrans("@4031$57!", "aaoelssti")
+
+
+def _is_padded_common_word(lowered: str) -> bool:
+    """A common word (leetspeak undone: p@ssw0rd) with nothing but digits and symbols around it."""
+    plain = lowered.translate(_LEET)
+    for word in COMMON_PASSWORD_WORDS:
+        at = plain.find(word)
+        rest = lowered[:at] + lowered[at + len(word):]
+        if at >= 0 and not any(ch.isalpha() for ch in rest):
+            return True
+    return False
 
 
 def authenticate(

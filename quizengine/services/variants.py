@@ -9,12 +9,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from functools import lru_cache
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from quizengine.core import questions
+from quizengine.core import parsing, questions
+from quizengine.core.checking import AnswerSpec, Mistake, Tolerance
+from quizengine.core.errors import QuizengineError
+from quizengine.core.questions.render import text_of
 from quizengine.db.models import Attempt, QuestionInstance
 from quizengine.services import catalog
 
@@ -32,21 +36,55 @@ def derive_seed(secret: str, *parts: object) -> int:
     return int.from_bytes(digest[: SEED_BITS // 8], "big")
 
 
-@lru_cache(maxsize=512)
-def _variant(source: str, seed: int, plots: bool) -> Any:
-    return questions.generate(catalog.template_from_source(source), seed, plots=plots)
+CACHE_SIZE = 512  # variants per process
+
+
+class _VariantCache:
+    """Generated variants per process, least recently used first out.
+
+    A variant with plots is a superset of the one without (same parts, options and expected
+    answers; only the figures differ), so a request without plots is served from a cached variant
+    with plots: starting an attempt generates each variant once, with the plots its page shows.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple[str, int, bool], Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, source: str, seed: int, plots: bool) -> Any:
+        keys = [(source, seed, True)] if plots else [(source, seed, True), (source, seed, False)]
+        with self.lock:
+            for key in keys:
+                if key in self.entries:
+                    self.entries.move_to_end(key)
+                    return self.entries[key]
+        variant = questions.generate(catalog.template_from_source(source), seed, plots=plots)
+        with self.lock:
+            self.entries[(source, seed, plots)] = variant
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return variant
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+_cache = _VariantCache(CACHE_SIZE)
 
 
 def variant_of(session: Session, instance: QuestionInstance, *, plots: bool = True) -> Any:
-    """The exact variant served as ``instance`` (same template version, same seed)."""
+    """The exact variant served as ``instance`` (same template version, same seed); with
+    ``plots=False`` the figures may be missing (grading, option order) or present (cached)."""
     version = catalog.get_version(session, instance.template_id, instance.version)
-    return _variant(version.source, instance.seed, plots)
+    return _cache.get(version.source, instance.seed, plots)
 
 
 def preview_variant(session: Session, template_id: str, *, seed: int,
                     version: int | None = None) -> Any:
     """Any template at any seed (instructors' preview)."""
-    return _variant(catalog.get_version(session, template_id, version).source, seed, True)
+    return _cache.get(catalog.get_version(session, template_id, version).source, seed, True)
 
 
 def option_order(variant: Any) -> dict[str, list[str]]:
@@ -80,3 +118,136 @@ def _shown(when: str, *, finished: bool, submitted: bool) -> bool:
     if when == "after_attempt":
         return finished
     return False
+
+
+# --- What grading needs, stored with the instance ------------------------------------------------
+#
+# Regenerating a variant costs ~45 ms (SymPy), in every worker process that has not cached it.
+# When a question is served we store, per part, the expected answer and the mistakes as the plain
+# text the parser reads back, and the answer spec's fields; validate and submit rebuild the
+# ``AnswerSpec`` from that. A part is stored only when its rebuild is *exactly* the generated one
+# (same type, structurally equal value and spec); any other part (floats, names the parser reads
+# differently, over-long values) is marked ``regenerate`` and graded from the regenerated variant.
+
+GRADING_FORMAT = 1
+_READ_BACK_LENGTH = 20_000  # expected answers are author values, longer than a student's answer
+
+
+@dataclass(frozen=True)
+class GradingPart:
+    """One part as grading sees it: what ``check`` takes, the weight and the option ids."""
+
+    part_id: str
+    kind: str
+    weight: float
+    expected: Any
+    spec: AnswerSpec
+    choices: tuple[str, ...] = ()
+
+
+def grading_part_of(part: Any) -> GradingPart:
+    """The grading view of a generated ``VariantPart``."""
+    return GradingPart(part.part_id, part.kind, float(part.weight), part.expected, part.spec,
+                       tuple(c.id for c in part.choices))
+
+
+def grading_record(variant: Any) -> dict[str, Any]:
+    """The JSON stored as ``QuestionInstance.grading`` for ``variant`` (see above)."""
+    return {"format": GRADING_FORMAT, "parts": [_part_record(p) for p in variant.parts]}
+
+
+def grading_parts(session: Session, instance: QuestionInstance) -> tuple[GradingPart, ...]:
+    """The parts of ``instance`` for grading, from its stored record; the variant is regenerated
+    only for instances without one, or for parts the record could not hold exactly."""
+    record = instance.grading
+    if not record or record.get("format") != GRADING_FORMAT:
+        return tuple(grading_part_of(p) for p in variant_of(session, instance, plots=False).parts)
+    parts = [_rebuilt(json.dumps(r, sort_keys=True)) for r in record["parts"]]
+    if all(p is not None for p in parts):
+        return tuple(p for p in parts if p is not None)
+    variant = variant_of(session, instance, plots=False)
+    return tuple(p if p is not None else grading_part_of(variant.part(r["part_id"]))
+                 for p, r in zip(parts, record["parts"], strict=True))
+
+
+def _part_record(part: Any) -> dict[str, Any]:
+    base = {"part_id": part.part_id, "kind": part.kind, "weight": float(part.weight),
+            "choices": [c.id for c in part.choices]}
+    try:
+        record = {**base, "expected": _value_record(part.expected), "spec": _spec_record(part.spec)}
+        exact = _same(_rebuild(record), grading_part_of(part))
+    except (QuizengineError, TypeError, ValueError, AttributeError):
+        exact = False
+    return record if exact else {**base, "regenerate": True}
+
+
+def _same(a: GradingPart, b: GradingPart) -> bool:
+    return a == b and type(a.expected) is type(b.expected) and all(
+        type(m.answer) is type(n.answer) for m, n in zip(a.spec.mistakes, b.spec.mistakes,
+                                                         strict=True))
+
+
+def _value_record(value: Any) -> dict[str, Any]:
+    if isinstance(value, str):
+        return {"str": value}
+    names = sorted(str(s) for s in getattr(value, "free_symbols", ()))
+    return {"math": text_of(value), "names": names}
+
+
+def _spec_record(spec: AnswerSpec) -> dict[str, Any]:
+    tolerance = spec.tolerance
+    return {
+        "variables": None if spec.variables is None else list(spec.variables),
+        "domain": None if spec.domain is None else {
+            k: [float(lo), float(hi)] for k, (lo, hi) in spec.domain.items()},
+        "tolerance": None if tolerance is None else {
+            "rel": tolerance.rel, "abs": tolerance.abs, "sigfigs": tolerance.sigfigs},
+        "forms": list(spec.forms),
+        "mistakes": [{"answer": _value_record(m.answer), "feedback": m.feedback, "code": m.code}
+                     for m in spec.mistakes],
+        "forbidden_functions": sorted(spec.forbidden_functions),
+        "allow_complex": spec.allow_complex,
+        "choices": list(spec.choices),
+        "timeout": spec.timeout,
+    }
+
+
+@lru_cache(maxsize=4096)
+def _rebuilt(record_json: str) -> GradingPart | None:
+    """A stored part rebuilt (cached per process: records never change), None: regenerate."""
+    record = json.loads(record_json)
+    return None if record.get("regenerate") else _rebuild(record)
+
+
+def _rebuild(record: dict[str, Any]) -> GradingPart:
+    spec = record["spec"]
+    complex_ok = bool(spec["allow_complex"])
+    tolerance = spec["tolerance"]
+    answer_spec = AnswerSpec(
+        kind=record["kind"],
+        variables=None if spec["variables"] is None else tuple(spec["variables"]),
+        domain=None if spec["domain"] is None else {
+            k: (lo, hi) for k, (lo, hi) in spec["domain"].items()},
+        tolerance=None if tolerance is None else Tolerance(**tolerance),
+        forms=tuple(spec["forms"]),
+        mistakes=tuple(Mistake(answer=_read_back(m["answer"], complex_ok),
+                               feedback=m["feedback"], code=m["code"])
+                       for m in spec["mistakes"]),
+        forbidden_functions=frozenset(spec["forbidden_functions"]),
+        allow_complex=complex_ok,
+        choices=tuple(spec["choices"]),
+        timeout=spec["timeout"],
+    )
+    return GradingPart(record["part_id"], record["kind"], record["weight"],
+                       _read_back(record["expected"], complex_ok), answer_spec,
+                       tuple(record["choices"]))
+
+
+def _read_back(value: dict[str, Any], allow_complex: bool) -> Any:
+    """A stored value: text as it was, or maths read by the safe parser with exactly the names
+    it had (so ``e`` is a symbol only where it was one)."""
+    if "str" in value:
+        return value["str"]
+    options = parsing.ParseOptions(variables=frozenset(value["names"]),
+                                   allow_complex=allow_complex, max_length=_READ_BACK_LENGTH)
+    return parsing.parse(value["math"], options).value

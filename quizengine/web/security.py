@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, current_app, g, jsonify, redirect, request, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from quizengine.db.models import User
@@ -69,11 +71,24 @@ class DatabaseIdConverter(IntegerConverter):
 def init_app(app: Flask) -> None:
     """Call before the blueprints are registered (the ``int`` converter applies to their rules)."""
     app.url_map.converters["int"] = DatabaseIdConverter
+    _trust_proxies(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
     app.after_request(_security_headers)
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind N reverse proxies (``TRUSTED_PROXIES`` / ``QUIZENGINE_TRUSTED_PROXIES``), take the
+    client address and scheme from their ``X-Forwarded-*`` headers, so that the login limit counts
+    per client rather than per proxy. With no proxy trusted (the default), those headers are
+    ignored: a client cannot dodge the limit by inventing an ``X-Forwarded-For``."""
+    proxies = int(app.config.get("TRUSTED_PROXIES",
+                                 os.environ.get("QUIZENGINE_TRUSTED_PROXIES", "0")))
+    if proxies > 0:
+        wrapped = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+        app.wsgi_app = wrapped  # type: ignore[method-assign]
 
 
 @login_manager.user_loader

@@ -47,9 +47,6 @@ def _blocked_on_a_lock(engine, pid: int) -> bool:
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(strict=True, reason="bug: submit checks `finished_at` without locking the "
-                   "attempt, so a finish that commits while a submission is being graded leaves "
-                   "an acknowledged submission out of the score (reported to the web developer)")
 def test_finish_committed_during_a_submission_never_drops_an_acknowledged_one(
         app, database_url, make_user, chain_quiz, answers_for):
     """Deterministic interleaving of the two requests on PostgreSQL (READ COMMITTED): the submit

@@ -12,6 +12,7 @@ The seed comes from the variable names, so the same question always sees the sam
 
 from __future__ import annotations
 
+import functools
 import zlib
 from collections.abc import Mapping
 
@@ -25,7 +26,8 @@ DEFAULT_BOX = (-3.0, 3.0)
 WIDE_BOX = (-30.0, 30.0)
 N_POINTS = 48
 SIMPLE_VALUES = (2.0, -2.0, 0.5, -0.5, 3.0, 1.5, -1.5)  # no 0 or ±1: too many coincidences
-N_SIMPLE = 40
+N_SIMPLE = 128  # combinations drawn when there are more than GRID_VARIABLES variables
+GRID_VARIABLES = 3
 
 
 def _boxes(
@@ -87,29 +89,37 @@ def structured_points(
 def simple_points(
     symbols: tuple[sp.Symbol, ...],
     domain: Mapping[str, tuple[float, float]] | None = None,
-    *,
-    n: int = N_SIMPLE,
 ) -> list[np.ndarray]:
     """Each variable one of :data:`SIMPLE_VALUES` inside its declared box (strictly: the ends
-    may be singular; the box middle when none fits), in ``n`` seeded combinations; a single
-    variable takes each value once. Exact in binary, so a rational exponent such as
-    b*c = 2 * 1/2 is exactly an integer.
+    may be singular; the box middle when none fits). One variable takes each value once, up to
+    3 variables every combination (at most 343 points), more variables ``N_SIMPLE`` seeded
+    combinations. Exact in binary, so an exponent such as 2 * 1/2 is exactly an integer.
+    The arrays are cached and read-only.
 
     >>> a, b = sp.symbols("a b")
-    >>> [list(v) for v in simple_points((a,), {"a": (0, 5)})]
-    [[2.0, 0.5, 3.0, 1.5]]
+    >>> simple_points((a,), {"a": (0, 5)})[0].tolist()
+    [2.0, 0.5, 3.0, 1.5]
     >>> [v.shape for v in simple_points((a, b))]
-    [(40,), (40,)]
+    [(49,), (49,)]
     """
-    seed = zlib.crc32(("simple:" + ",".join(s.name for s in symbols)).encode())
-    rng = np.random.default_rng(seed)
-    declared = domain or {}
-    out = []
-    for symbol in symbols:
-        lo, hi = declared.get(symbol.name, (-np.inf, np.inf))
-        values = np.array([v for v in SIMPLE_VALUES if lo < v < hi]) if symbol.name in declared \
-            else np.array(SIMPLE_VALUES)
-        if values.size == 0:
-            values = np.array([(lo + hi) / 2])
-        out.append(values if len(symbols) == 1 else rng.choice(values, n))
-    return out
+    names = tuple(s.name for s in symbols)
+    boxes = tuple(tuple(domain[name]) if domain and name in domain else None for name in names)
+    return list(_simple_points(names, boxes))
+
+
+@functools.lru_cache(maxsize=256)
+def _simple_points(
+    names: tuple[str, ...], boxes: tuple[tuple[float, float] | None, ...]
+) -> tuple[np.ndarray, ...]:
+    choices = []
+    for box in boxes:
+        values = np.array([v for v in SIMPLE_VALUES if box is None or box[0] < v < box[1]])
+        choices.append(values if values.size or box is None else np.array([sum(box) / 2]))
+    if len(names) <= GRID_VARIABLES:  # every combination
+        out = [g.ravel() for g in np.meshgrid(*choices, indexing="ij")]
+    else:
+        rng = np.random.default_rng(zlib.crc32(("simple:" + ",".join(names)).encode()))
+        out = [rng.choice(values, N_SIMPLE) for values in choices]
+    for values in out:
+        values.flags.writeable = False
+    return tuple(out)

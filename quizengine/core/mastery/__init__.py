@@ -7,8 +7,8 @@
 - ``selection``: ``choose_next`` picks the next template and says why; ``report``: per-skill rows.
 
 Everything takes and returns plain values (frozen dataclasses, floats, datetimes); no I/O.
-A service keeps one ``SkillState`` per learner and skill, calls ``observe_item`` (or ``observe`` per skill with
-``others``) after each graded part,
+A service keeps one ``SkillState`` per learner and skill, calls ``observe_item`` (or ``observe``
+per skill with ``others``) after each graded part,
 ``elo_update`` for the template's rating, and ``choose_next`` for practice.
 """
 

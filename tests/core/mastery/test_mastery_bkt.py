@@ -140,3 +140,27 @@ def test_defaults_cover_known_skills_and_fall_back():
     assert params_for("hessian") is SKILL_DEFAULTS["hessian"]
     assert P.to_dict() == {"p_init": 0.2, "p_transit": 0.1, "guess": 0.2, "slip": 0.1,
                            "p_forget": 0.01}
+
+
+def test_conjunctive_update_right_answer_ignores_the_other_skills():
+    for others in (1.0, 0.7, 0.2):
+        plain = posterior(0.4, 1.0, P, 0.3)
+        assert posterior(0.4, 1.0, P, 0.3, others=others) == pytest.approx(plain)
+    assert bkt_update(0.4, 0.0, P, others=1.0) == bkt_update(0.4, 0.0, P)
+
+
+def test_conjunctive_update_wrong_answer_blames_by_the_other_skills():
+    # emissions scaled by r: P(right|known) 0.9r, P(right|unknown) 0.2r
+    r = 0.3
+    expected = 0.5 * (1 - 0.9 * r) / (0.5 * (1 - 0.9 * r) + 0.5 * (1 - 0.2 * r))
+    assert posterior(0.5, 0.0, P, others=r) == pytest.approx(expected)
+    drops = [0.5 - posterior(0.5, 0.0, P, others=r) for r in (1.0, 0.6, 0.2, 0.0)]
+    assert drops == sorted(drops, reverse=True) and drops[-1] == pytest.approx(0.0)
+    with pytest.raises(ValueError, match="others"):
+        posterior(0.5, 0.0, P, others=1.5)
+
+
+def test_observe_passes_others_through():
+    state = SkillState("chain-rule", 0.6, attempts=1, last_practised=T0)
+    after = observe(state, 0.0, now=T0, params=P, offset=0.2, others=0.5)
+    assert after.mastery == pytest.approx(bkt_update(0.6, 0.0, P, 0.2, others=0.5))

@@ -14,6 +14,8 @@ from quizengine.core.mastery import (
     SkillState,
     choose_next,
     mastery_report,
+    observe,
+    observe_item,
     predict_item,
 )
 
@@ -141,3 +143,44 @@ def test_mastery_report_lists_skills_in_syllabus_order():
     decayed = mastery_report(states, PREREQUISITES, params=PARAMS, now=NOW)
     assert decayed[SKILLS.index("chain-rule")].mastery == pytest.approx(0.2 + 0.77 * 0.99**12)
     assert rows[0].mastery == 0.2 and rows[0].attempts == 0
+
+
+def test_observe_item_single_skill_is_plain_observe():
+    state = SkillState("chain-rule", 0.5, 3, NOW - timedelta(days=2))
+    item = Item("c", ("chain-rule",), 3)
+    got = observe_item({"chain-rule": state}, item, 0.0, now=NOW, params=PARAMS, ability=0.2)
+    want = observe(state, 0.0, now=NOW, params=PARAMS["chain-rule"], offset=item.offset(0.2))
+    assert got == {"chain-rule": want}
+
+
+def test_observe_item_wrong_answer_blames_the_least_mastered_skill():
+    states = {"product-rule": SkillState("product-rule", 0.97, 8, NOW),
+              "chain-rule": SkillState("chain-rule", 0.3, 2, NOW)}
+    item = Item("mixed", ("product-rule", "chain-rule"), 2, rating=0.0)
+    wrong = observe_item(states, item, 0.0, now=NOW, params=PARAMS)
+    alone = observe(states["product-rule"], 0.0, now=NOW, params=PARAMS["product-rule"])
+    assert wrong["product-rule"].mastery > alone.mastery  # the weak skill is the likely culprit
+    assert wrong["product-rule"].mastery > 0.9 > 0.3 > wrong["chain-rule"].mastery
+    right = observe_item(states, item, 1.0, now=NOW, params=PARAMS)
+    for skill, state in states.items():  # a right answer: every skill came through
+        plain = observe(state, 1.0, now=NOW, params=PARAMS[skill])
+        assert right[skill].mastery == pytest.approx(plain.mastery)
+
+
+def test_observe_item_starts_unpractised_skills_at_p_init():
+    item = Item("mixed", ("product-rule", "chain-rule"), 2, rating=0.0)
+    got = observe_item({}, item, 1.0, now=NOW, params=PARAMS)
+    assert set(got) == {"product-rule", "chain-rule"}
+    assert all(s.attempts == 1 and s.mastery > 0.2 for s in got.values())
+
+
+def test_learning_prefers_items_whose_other_skills_are_mastered():
+    states = mastered(*[s for s in SKILLS if s not in ("chain-rule", "hessian")])
+    states |= {s: SkillState(s, 0.94, 6, NOW) for s in ("chain-rule", "hessian")}
+    clean = Item("clean", ("chain-rule", "power-rule"), 3, rating=2.0)  # far below the band
+    messy = Item("messy", ("chain-rule", "hessian"), 2, rating=0.0)  # inside the band
+    assert 0.6 <= predict_item(messy, {"chain-rule": 0.94, "hessian": 0.94}, params=PARAMS) <= 0.85
+    for seed in range(5):
+        choice = choose(states, items=[clean, messy], seed=seed)
+        assert (choice.skill, choice.template_id) == ("chain-rule", "clean")
+    assert choose(states, items=[messy]).template_id == "messy"  # nothing cleaner: still practise
