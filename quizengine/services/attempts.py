@@ -49,7 +49,9 @@ def add_question(
     instance = QuestionInstance(attempt_id=attempt.id, slot=slot, template_id=template_id,
                                 version=version, seed=seed)
     # With plots: the page shows this variant next, served from the cache (generated once).
-    instance.option_order = variants.option_order(variants.variant_of(session, instance))
+    variant = variants.variant_of(session, instance)
+    instance.option_order = variants.option_order(variant)
+    instance.grading = variants.grading_record(variant)
     session.add(instance)
     session.flush()
     return instance

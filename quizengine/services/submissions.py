@@ -5,26 +5,30 @@ with ``check`` outside any write, then lock the attempt row (``SELECT ... FOR UP
 still open and insert, all in the caller's transaction: a finish (which takes the same lock) either
 commits first, and we refuse, or waits for our commit and counts our submission. A concurrent twin
 that inserted first makes ours fail on the unique (question_instance_id, idempotency_key)
-constraint, and we read its row back. The caller commits before replying. Invalid input (unreadable, wrong names, timeout)
-is returned but never stored: it costs the student nothing.
+constraint, and we read its row back. The caller commits before replying. Invalid input
+(unreadable, wrong names, timeout) is returned but never stored: it costs the student nothing.
+
+Grading reads what the question instance stored when it was served (``variants.grading_parts``),
+so the variant is not regenerated here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from quizengine.core import parsing, questions
+from quizengine.core import parsing
+from quizengine.core.checking import check
 from quizengine.core.errors import InputError
 from quizengine.db.base import utcnow
 from quizengine.db.models import Attempt, QuestionInstance, Submission, SubmissionPart, Template
 from quizengine.services import mastery, variants
 from quizengine.services.errors import ConflictError, NotFoundError, ValidationFailed
+from quizengine.services.variants import GradingPart
 
 MAX_ANSWER_LENGTH = 2000
 
@@ -64,8 +68,8 @@ def own_question(session: Session, *, question_id: int, user_id: int) -> Questio
     return instance
 
 
-def _part(variant: Any, part_id: str) -> Any:
-    for part in variant.parts:
+def _part(parts: tuple[GradingPart, ...], part_id: str) -> GradingPart:
+    for part in parts:
         if part.part_id == part_id:
             return part
     raise ValidationFailed(f"This question has no part {part_id!r}.", code="unknown_part")
@@ -76,13 +80,13 @@ def validate_answer(
 ) -> Validation:
     """How ``answer`` reads for this part ("we read your answer as …"), without grading it."""
     instance = own_question(session, question_id=question_id, user_id=user_id)
-    part = _part(variants.variant_of(session, instance, plots=False), part_id)
+    part = _part(variants.grading_parts(session, instance), part_id)
     if not answer.strip():
         return Validation(False, "", "Type an answer.")
     if len(answer) > MAX_ANSWER_LENGTH:
         return Validation(False, "", f"Answers are at most {MAX_ANSWER_LENGTH} characters.")
     if part.kind == "choice":
-        ok = answer.strip() in {c.id for c in part.choices}
+        ok = answer.strip() in set(part.choices)
         return Validation(ok, "", "" if ok else "Pick one of the options.")
     try:
         parsed = parsing.parse(answer, _parse_options(part))
@@ -92,7 +96,7 @@ def validate_answer(
     return Validation(True, parsed.latex, " ".join(parsed.notes))
 
 
-def _parse_options(part: Any) -> Any:
+def _parse_options(part: GradingPart) -> parsing.ParseOptions:
     spec = part.spec
     names = spec.variables
     if names is None:
@@ -117,12 +121,12 @@ def submit_answers(
     if stored is not None:
         return view_submission(stored, replayed=True)
     _check_open(instance, now or utcnow())
-    variant = variants.variant_of(session, instance, plots=False)
-    results = [_grade(variant, part, answers.get(part.part_id, "")) for part in variant.parts]
+    parts = variants.grading_parts(session, instance)
+    results = [_grade(part, answers.get(part.part_id, "")) for part in parts]
     if any(r.verdict == "invalid" for r in results):
         invalid = tuple(r for r in results if r.verdict == "invalid")
         return SubmissionView(submission_id=None, score=None, parts=invalid, stored=False)
-    weights = {p.part_id: p.weight for p in variant.parts}
+    weights = {p.part_id: p.weight for p in parts}
     total = sum(weights.values()) or 1.0
     score = sum(r.score * weights[r.part_id] for r in results) / total
     _check_open(instance, now or utcnow(), session=session)
@@ -153,13 +157,13 @@ def _check_open(instance: QuestionInstance, now: datetime, *,
         raise ConflictError("This quiz is closed.")
 
 
-def _grade(variant: Any, part: Any, answer: str) -> PartResult:
+def _grade(part: GradingPart, answer: str) -> PartResult:
     if not answer.strip():
         return PartResult(part.part_id, "invalid", 0.0, "Please enter an answer.", "", answer)
     if len(answer) > MAX_ANSWER_LENGTH:
         return PartResult(part.part_id, "invalid", 0.0,
                           f"Answers are at most {MAX_ANSWER_LENGTH} characters.", "", answer)
-    verdict = questions.grade_part(variant, part.part_id, answer)
+    verdict = check(part.expected, answer, part.spec)
     return PartResult(part.part_id, verdict.verdict, float(verdict.score), verdict.feedback,
                       verdict.interpreted, answer, verdict.code)
 

@@ -2,8 +2,8 @@
 
 A draft is params -> derived values -> constraints -> expected answers, mistakes and options.
 Degenerate drafts raise :class:`Rejected` and are redrawn by the caller: an undefined value, a
-broken constraint, an answer identically 0, a mistake equal to the answer, options that coincide
-or a choice part with nothing correct. Errors in the template itself (a bad expression, an answer
+broken constraint, an answer identically 0, a mistake equal to the answer or to another mistake,
+options that coincide or a choice part with nothing correct. Errors in the template itself (a bad expression, an answer
 of the wrong kind) raise ``TemplateError`` at once: redrawing would not fix them.
 """
 
@@ -125,6 +125,12 @@ def _draft_part(part: PartSpec, scope: Scope) -> PartDraft:
             raise Rejected(f"{where}.mistakes[{k}] is undefined")
         if same_value(value, expected):
             raise Rejected(f"mistake '{mistake.code}' of part {part.id} equals the answer")
+        for j, earlier in enumerate(draft.mistakes):
+            if same_value(value, earlier):
+                raise Rejected(
+                    f"mistakes '{part.mistakes[j].code}' and '{mistake.code}' of part "
+                    f"{part.id} coincide"
+                )
         draft.mistakes.append(value)
     draft.expected = expected
     draft.expected_form = with_expected.forms.get("expected")

@@ -203,5 +203,6 @@ def _verify(
         owner=template.id,
         where=f"parts.{part.part_id}",
         seed=seed,
+        domain=dict(spec.domain or ()),
     )
     return [] if problem is None else [f"{where}: {problem}"]

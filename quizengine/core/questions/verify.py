@@ -27,6 +27,7 @@ __all__ = ["infer_verify", "verify_part"]
 POINTS = 6
 MIN_POINTS = 3
 REL_TOL = 1e-4
+HESSIAN_STEP = 1e-4  # about eps**(1/4): balances truncation and rounding in second differences
 _CALL = re.compile(r"^\s*(diff|gradient|jacobian|hessian)\s*\((.*)\)\s*$", re.S)
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
@@ -62,11 +63,14 @@ def verify_part(
     owner: str,
     where: str,
     seed: int,
+    domain: Mapping[str, tuple[float, float]] | None = None,
 ) -> str | None:
     """``None`` when the expected answer agrees with finite differences, else what is wrong.
 
     ``values`` are the variant's values, or its generation ``Scope`` (which reuses the
-    per-template forms of ``of`` and ``at``).
+    per-template forms of ``of`` and ``at``). Every free variable of ``of`` and of the answer
+    is sampled (not only ``wrt``), from ``verify.domain``, else ``domain`` (the part's), else
+    [-2, 2].
     """
 
     def author(text: str, field: str) -> Any:
@@ -76,10 +80,11 @@ def verify_part(
 
     function = author(check.of, "verify.of")
     symbols = tuple(sp.Symbol(n) for n in check.wrt)
-    points = _points(check, author, where, seed, owner)
     try:
+        points = _points(check, author, _free(function, expected), dict(domain or {}), where,
+                         seed, owner)
         reference = _ESTIMATORS[check.kind](function, symbols, points)
-        target = _expected_at(expected, symbols, points, check.at is not None)
+        target = _expected_at(expected, points)
     except NotNumeric as exc:
         return f"cannot verify numerically: {exc}"
     if reference.shape != target.shape:
@@ -89,15 +94,15 @@ def verify_part(
         )
     rest = tuple(range(1, reference.ndim))
     ok = np.all(np.isfinite(reference) & np.isfinite(target), axis=rest)
-    needed = 1 if check.at is not None else MIN_POINTS
+    count = len(next(iter(points.values())))
+    needed = 1 if count == 1 else MIN_POINTS
     if ok.sum() < needed:
         return f"verify {check.kind}: too few points where both sides are defined ({int(ok.sum())})"
-    tolerance = REL_TOL * (np.abs(reference) + np.abs(target)) + 1e-6
     with np.errstate(invalid="ignore"):
-        wrong = ok & ~np.all(np.abs(reference - target) <= tolerance, axis=rest)
+        wrong = ok & ~np.all(np.abs(reference - target) <= _tolerance(reference, target), axis=rest)
     if np.any(wrong):
         k = int(np.argmax(wrong))
-        point = {str(s): round(float(points[s][k]), 4) for s in symbols}
+        point = {str(s): round(float(points[s][k]), 4) for s in points}
         return (
             f"verify {check.kind} of {check.of}: the expected answer disagrees with "
             f"finite differences at {point}"
@@ -105,29 +110,54 @@ def verify_part(
     return None
 
 
+def _tolerance(reference: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """``REL_TOL * (1 + largest |entry| of the row)``, per row of a matrix, per scalar otherwise.
+
+    Absolute near 0, relative for large entries: second differences carry noise of about
+    1e-8 times the size of the entries, so a near-zero entry next to large ones needs slack.
+    """
+    size = np.maximum(np.abs(reference), np.abs(target))
+    if size.ndim >= 3:
+        size = np.broadcast_to(np.nanmax(size, axis=-1, keepdims=True), size.shape)
+    return REL_TOL * (1.0 + size)
+
+
+def _free(*values: Any) -> list[sp.Symbol]:
+    names: set[sp.Symbol] = set()
+    for value in values:
+        names |= getattr(value, "free_symbols", set())
+    return sorted(names, key=str)
+
+
 def _points(
-    check: VerifySpec, author: Callable[[str, str], Any], where: str, seed: int, owner: str
+    check: VerifySpec,
+    author: Callable[[str, str], Any],
+    free: list[sp.Symbol],
+    fallback: dict[str, tuple[float, float]],
+    where: str,
+    seed: int,
+    owner: str,
 ) -> dict[sp.Symbol, Any]:
-    if check.at is not None:
-        out = {}
-        for name, text in check.at:
-            value = author(text, f"verify.at.{name}")
-            out[sp.Symbol(name)] = np.atleast_1d(evaluate(value, {})).astype(float)
-        return out
-    domain = dict(check.domain or ())
+    """Sample points: ``wrt`` first (as before), then every other free variable, then ``at``."""
+    at = dict(check.at or ())
+    sampled = [s for s in (*(sp.Symbol(n) for n in check.wrt), *free) if s.name not in at]
+    sampled = list(dict.fromkeys(sampled))
+    domain = {**fallback, **dict(check.domain or ())}
     digest = hashlib.sha256(f"{owner}:{where}:{seed}:verify".encode()).digest()
     rng = np.random.default_rng(int.from_bytes(digest[:8], "big"))
-    return {sp.Symbol(n): rng.uniform(*domain.get(n, (-2.0, 2.0)), POINTS) for n in check.wrt}
+    count = POINTS if sampled else 1
+    out = {s: rng.uniform(*domain.get(s.name, (-2.0, 2.0)), count) for s in sampled}
+    for name, text in at.items():
+        value = author(text, f"verify.at.{name}")
+        out[sp.Symbol(name)] = np.broadcast_to(evaluate(value, out), (count,)).astype(float)
+    return out
 
 
-def _expected_at(
-    expected: Any, symbols: tuple[sp.Symbol, ...], points: dict[sp.Symbol, Any], constant: bool
-) -> np.ndarray:
+def _expected_at(expected: Any, points: dict[sp.Symbol, Any]) -> np.ndarray:
     count = len(next(iter(points.values())))
     items = list(expected) if isinstance(expected, sp.MatrixBase) else [expected]
     shape = expected.shape if isinstance(expected, sp.MatrixBase) else ()
-    env = {s: points[s] for s in symbols}
-    columns = [np.broadcast_to(evaluate(item, env), (count,)) for item in items]
+    columns = [np.broadcast_to(evaluate(item, points), (count,)) for item in items]
     return np.stack(columns, axis=-1).reshape((count, *shape))
 
 
@@ -181,7 +211,7 @@ def _hessian(
     n = len(symbols)
     count = len(points[symbols[0]])
     out = np.empty((count, n, n))
-    steps = {s: 1e-3 * np.maximum(1.0, np.abs(points[s])) for s in symbols}
+    steps = {s: HESSIAN_STEP * np.maximum(1.0, np.abs(points[s])) for s in symbols}
     for i, a in enumerate(symbols):
         for j, b in enumerate(symbols[i:], start=i):
             total = np.zeros(count)

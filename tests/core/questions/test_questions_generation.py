@@ -131,6 +131,24 @@ def test_mistake_equal_to_answer_is_degenerate() -> None:
         generate(template, 0)
 
 
+def test_coinciding_mistakes_are_degenerate_and_redrawn() -> None:
+    # when a == 3 the two mistakes (not the answer) coincide: that draw is rejected, redrawn
+    second = """
+[[parts.mistakes]]
+answer = "2*cos(a*x + b)"
+feedback = 'Not two.'
+code = "two"
+"""
+    text = replace(MINIMAL, 'code = "forgot-inner"\n', 'code = "forgot-inner"\n' + second)
+    text = replace(text, 'answer = "cos(a*x + b)"', 'answer = "(a - 1)*cos(a*x + b)"')
+    template = load_template_text(text)
+    values = [dict(generate(template, s, plots=False).values)["a"] for s in range(40)]
+    assert 3 not in values and len(set(values)) >= 5
+    always = replace(text, 'answer = "(a - 1)*cos(a*x + b)"', 'answer = "2*cos(b + a*x)"')
+    with pytest.raises(TemplateError, match="mistakes 'forgot-inner' and 'two' of part a coincide"):
+        generate(load_template_text(always), 0)
+
+
 def test_zero_answer_is_degenerate_unless_allowed() -> None:
     zero = replace(MINIMAL, 'answer = "fp"', 'answer = "fp - diff(f, x)"')
     with pytest.raises(TemplateError, match="parts.a.answer is 0"):
