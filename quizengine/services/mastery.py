@@ -8,18 +8,28 @@ After a graded part (:func:`observe`): the learner's skills move by BKT, with th
 (template rating - learner ability) as the core prescribes; then the Elo ratings of the template and
 the learner move by the surprise against the BKT prediction, so the rating holds only what mastery
 does not explain. Every new estimate is also kept in ``mastery_history``.
+
+Concurrency: the learner's rows are locked (``FOR UPDATE``; only that learner's requests wait).
+The template's rating is shared by every student answering it, so it is *not* locked: the update
+is an atomic delta (``rating = rating + :delta, answers = answers + 1``) computed from the rating
+read without a lock. Two concurrent answers may both compute their delta from the same rating;
+both deltas are applied, only their sizes are slightly stale, which Elo tolerates (each step is
+small and the next answers correct it). Skill parameters are read once per process and kept
+``PARAMS_TTL_SECONDS`` (a refit in another process shows within that time).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from quizengine.core import mastery as core
 from quizengine.db.base import Base
@@ -49,6 +59,28 @@ def fitted_params(session: Session) -> dict[str, core.BKTParams]:
     }
 
 
+PARAMS_TTL_SECONDS = 30.0
+_params_cache: dict[str, tuple[float, dict[str, core.BKTParams]]] = {}
+
+
+def cached_params(session: Session) -> dict[str, core.BKTParams]:
+    """:func:`fitted_params`, read at most once per ``PARAMS_TTL_SECONDS`` per process and
+    database (the hot path of every submission; parameters change only on a refit)."""
+    key = session.get_bind().engine.url.render_as_string(hide_password=True)
+    now = time.monotonic()
+    hit = _params_cache.get(key)
+    if hit is not None and now - hit[0] < PARAMS_TTL_SECONDS:
+        return hit[1]
+    params = fitted_params(session)
+    _params_cache[key] = (now, params)
+    return params
+
+
+def clear_params_cache() -> None:
+    """Forget cached parameters (after a refit here; tests that empty the tables)."""
+    _params_cache.clear()
+
+
 def learner_ability(session: Session, user_id: int) -> float:
     """The learner's Elo ability (0.0 before any graded answer)."""
     return session.scalar(select(LearnerAbility.ability)
@@ -64,7 +96,7 @@ def observe(
     """
     score = min(max(score, 0.0), 1.0)
     template = session.get(Template, template_id)
-    fitted = fitted_params(session)
+    fitted = cached_params(session)
     rows = _mastery_rows(session, user_id, skills, fitted)
     learner, item_row = _rating_rows(session, user_id, template)
     item = core.Item(template_id="", skills=skills,
@@ -72,9 +104,10 @@ def observe(
     states = {s: _state(row) for s, row in rows.items()}
     current = core.current_masteries(states, skills, now=now, params=fitted)
     expected = core.predict_item(item, current, params=fitted, ability=learner.ability)
+    updated = core.observe_item(states, item, score, now=now, params=fitted,
+                                ability=learner.ability)
     for skill, row in rows.items():
-        new = core.observe(states[skill], score, now=now, params=core.params_for(skill, fitted),
-                           offset=item.offset(learner.ability))
+        new = updated[skill]
         row.p_mastery, row.attempts, row.updated_at = new.mastery, new.attempts, now
         session.add(MasteryHistory(user_id=user_id, skill=skill, p_mastery=new.mastery, at=now))
     if item_row is not None:
@@ -82,21 +115,35 @@ def observe(
                                 core.EloRating(item_row.rating, item_row.answers), score,
                                 expected=expected)
         learner.ability, learner.answers = moved.learner.value, moved.learner.count
-        item_row.rating, item_row.answers = moved.item.value, moved.item.count
+        _move_item(session, item_row, moved.item.value - item_row.rating)
     session.flush()
+
+
+def _move_item(session: Session, row: ItemRating, delta: float) -> None:
+    """Add ``delta`` to the template's rating and count the answer, atomically and without a
+    row lock held until commit (see the module docstring); ``row`` takes the stored values."""
+    rating, answers = session.execute(
+        update(ItemRating).where(ItemRating.template_id == row.template_id)
+        .values(rating=ItemRating.rating + delta, answers=ItemRating.answers + 1)
+        .returning(ItemRating.rating, ItemRating.answers)
+        .execution_options(synchronize_session=False)).one()
+    set_committed_value(row, "rating", rating)
+    set_committed_value(row, "answers", answers)
 
 
 def _rating_rows(
     session: Session, user_id: int, template: Template | None
 ) -> tuple[LearnerAbility, ItemRating | None]:
-    """The learner's and the template's Elo rows, locked; created at 0 and at the author prior."""
+    """The learner's Elo row (locked) and the template's (read without a lock); created at 0
+    and at the author prior."""
     learner = _get_or_create(session, LearnerAbility(user_id=user_id, ability=0.0, answers=0),
                              select(LearnerAbility).where(LearnerAbility.user_id == user_id))
     if template is None:
         return learner, None
     prior = core.initial_item_rating(template.difficulty).value
     item = _get_or_create(session, ItemRating(template_id=template.id, rating=prior, answers=0),
-                          select(ItemRating).where(ItemRating.template_id == template.id))
+                          select(ItemRating).where(ItemRating.template_id == template.id),
+                          lock=False)
     return learner, item
 
 
@@ -121,17 +168,20 @@ def _mastery_rows(
     return rows
 
 
-def _get_or_create(session: Session, fresh: Row, query: Select[Row]) -> Row:
-    """The row ``query`` finds (locked for update), else ``fresh`` inserted in a savepoint; when a
-    concurrent transaction inserted the same key first, ours fails on the key and we read theirs."""
-    row = session.scalar(query.with_for_update())
+def _get_or_create(session: Session, fresh: Row, query: Select[Row], *, lock: bool = True) -> Row:
+    """The row ``query`` finds (locked for update unless ``lock`` is False), else ``fresh``
+    inserted in a savepoint; when a concurrent transaction inserted the same key first, ours fails
+    on the key and we read theirs."""
+    if lock:
+        query = query.with_for_update()
+    row = session.scalar(query.execution_options(populate_existing=True))
     if row is not None:
         return row
     try:
         with session.begin_nested():
             session.add(fresh)
     except IntegrityError:
-        found = session.scalar(query.with_for_update())
+        found = session.scalar(query)
         assert found is not None
         return found
     return fresh
@@ -250,6 +300,7 @@ def refit_params(
         row.p_init, row.p_transit, row.p_guess, row.p_slip, row.p_forget = (
             params.p_init, params.p_transit, params.guess, params.slip, params.p_forget)
         session.add(row)
+    clear_params_cache()
     stored = {**fitted_params(session), **fitted}
     skills = [*core.SKILLS, *sorted(set(sequences) - set(core.SKILLS))]
     rows = [FitRow(skill, core.params_for(skill, stored), len(sequences.get(skill, ())),
