@@ -305,7 +305,6 @@ def atheris_child(runs: int, outfile: str) -> None:  # pragma: no cover - libFuz
     """Coverage-guided fuzzing of ``parse`` (quizengine modules instrumented); non-InputError
     exceptions are appended to ``outfile`` and fuzzing goes on."""
     import atheris
-
     import sympy  # noqa: F401 - imported uninstrumented: only our code is measured
 
     with atheris.instrument_imports(include=["quizengine"]):
@@ -345,7 +344,8 @@ def run_atheris(runs: int, budget: float) -> dict[str, Any]:
     began = time.perf_counter()
     try:
         proc = subprocess.run([sys.executable, __file__, "--atheris-child", str(runs), outfile],
-                              capture_output=True, text=True, timeout=budget, cwd=tempfile.gettempdir())
+                              capture_output=True, text=True, timeout=budget,
+                              cwd=tempfile.gettempdir())
         log, code = proc.stderr, proc.returncode
     except subprocess.TimeoutExpired as exc:
         log, code = (exc.stderr or b"").decode(errors="replace"), "timeout"
@@ -527,6 +527,9 @@ def report(fuzz: dict[str, Any], atheris: dict[str, Any], base: dict[str, Any],
     parse_errors = sum(v for k, v in fuzz["errors"].items() if k.startswith("parse:"))
     check_errors = sum(v for k, v in fuzz["errors"].items() if k.startswith("check:"))
     growth = [w["rss_end"][0] - w["rss_start"][0] for w in fuzz["workers"]]
+    print(f"machine load average (1 min) at start/end: {args.load[0]:.1f} / "
+          f"{os.getloadavg()[0]:.1f}"
+          f" on {os.cpu_count()} CPUs (latencies and deadline counts stretch with it)")
     print(f"fuzz: {len(parse_ms):,} parses + {len(check_ms):,} checks in {fuzz['seconds']:.0f} s"
           f" on {args.procs} processes = {len(parse_ms) / fuzz['seconds']:,.0f} inputs/s "
           f"(generators {dict(fuzz['kinds'])})")
@@ -567,13 +570,15 @@ def report(fuzz: dict[str, Any], atheris: dict[str, Any], base: dict[str, Any],
         "parse_p50_ms": pct(parse_ms, .5), "parse_p99_ms": pct(parse_ms, .99),
         "parse_max_ms": round(float(parse_ms.max()), 1), "check_p50_ms": pct(check_ms, .5),
         "check_p99_ms": pct(check_ms, .99), "check_max_ms": round(max(check_ms, default=0), 1),
-        "atheris_runs": atheris["runs"], "atheris_exceptions": sum(atheris.get("errors", {}).values()),
+        "atheris_runs": atheris["runs"],
+        "atheris_exceptions": sum(atheris.get("errors", {}).values()),
         "baseline_inputs": base["inputs"], "baseline_hangs": base["hangs"],
         "baseline_crashes": base["crashes"],
         "baseline_errors": sum(v for k, v in base["outcomes"].items() if k.startswith("error:")
                                and k != "error:SyntaxError"),
         "baseline_ran_python": base["ran_python"].get("payloads that ran python", 0),
         "quizengine_payloads_parsed": ours["parsed"], "sentinel_created": sentinel.exists(),
+        "load_avg": [round(args.load[0], 1), round(os.getloadavg()[0], 1)],
     }
 
 
@@ -591,6 +596,7 @@ def main() -> None:
     parser.add_argument("--procs", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    args.load = os.getloadavg()
     quick = args.quick
     parses = args.parses or (30_000 if quick else 1_000_000)
     checks = args.checks or (1_000 if quick else 50_000)

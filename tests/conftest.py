@@ -109,11 +109,13 @@ def _session_engine(database_url: str) -> Iterator[Engine]:
 def engine(_session_engine: Engine) -> Iterator[Engine]:
     """The migrated engine; every table is emptied after the test."""
     from quizengine.db.models import TABLES_CHILD_FIRST
+    from quizengine.services import mastery
 
     yield _session_engine
     with _session_engine.begin() as conn:
         for table in TABLES_CHILD_FIRST:
             conn.execute(delete(table))
+    mastery.clear_params_cache()  # per-process cache of skill_param rows, now emptied
 
 
 @pytest.fixture

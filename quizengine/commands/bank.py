@@ -12,6 +12,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -103,18 +104,25 @@ def generate_variant(template_id: str, seed: int, as_json: bool, no_plots: bool)
     """Show one variant: prompt, parts with kinds and expected answers, plots, solution."""
     from quizengine.core.questions import generate, load_template_text
 
-    files = [f for f in sorted(bank_path().rglob("*.toml")) if f.stem == template_id.split("/")[-1]]
-    template = None
+    root = bank_path()
+    files = [f for f in sorted(root.rglob("*.toml")) if f.stem == template_id.split("/")[-1]]
+    template, problems = None, []
     for file in files:
-        candidate = load_template_text(file.read_text(encoding="utf-8"))
+        try:
+            candidate = load_template_text(file.read_text(encoding="utf-8"))
+        except TemplateError as exc:
+            problems.append(f"{file.relative_to(root)}: {exc.message}")
+            continue
         if candidate.id == template_id:
             template = candidate
+    if template is None and problems:
+        _fail(*problems)
     if template is None:
-        raise click.UsageError(f"no template '{template_id}' in {bank_path()}")
+        raise click.UsageError(f"no template '{template_id}' in {root}")
     try:
         variant = generate(template, seed, plots=not no_plots)
     except TemplateError as exc:
-        raise click.ClickException(exc.message) from exc
+        _fail(exc.message)
     if as_json:
         click.echo(json.dumps(variant.to_dict(), indent=1))
         return
@@ -122,3 +130,10 @@ def generate_variant(template_id: str, seed: int, as_json: bool, no_plots: bool)
     click.echo(variant.prompt_html)
     for part in variant.parts:
         click.echo(f"[{part.part_id}] {part.kind}: expected {part.expected_text}")
+
+
+def _fail(*messages: str) -> NoReturn:
+    """A template problem, not a crash: ``error: <message>`` on stderr and exit status 1."""
+    for message in messages:
+        click.echo(f"error: {message}", err=True)
+    sys.exit(1)

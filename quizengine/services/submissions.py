@@ -4,9 +4,10 @@ Order of work in :func:`submit_answers`: look the key up (a retry returns the st
 with ``check`` outside any write, then lock the attempt row (``SELECT ... FOR UPDATE``), check it is
 still open and insert, all in the caller's transaction: a finish (which takes the same lock) either
 commits first, and we refuse, or waits for our commit and counts our submission. A concurrent twin
-that inserted first makes ours fail on the unique (question_instance_id, idempotency_key)
-constraint, and we read its row back. The caller commits before replying. Invalid input
-(unreadable, wrong names, timeout) is returned but never stored: it costs the student nothing.
+with the same key waits for the same lock, then finds our row by its key and replays it (the unique
+(question_instance_id, idempotency_key) constraint stays as the last guard). The caller commits
+before replying. Invalid input (unreadable, wrong names, timeout) is returned but never stored: it
+costs the student nothing.
 
 Grading reads what the question instance stored when it was served (``variants.grading_parts``),
 so the variant is not regenerated here.
@@ -18,7 +19,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from quizengine.core import parsing
@@ -130,13 +130,15 @@ def submit_answers(
     total = sum(weights.values()) or 1.0
     score = sum(r.score * weights[r.part_id] for r in results) / total
     _check_open(instance, now or utcnow(), session=session)
+    # A twin request with the same key waited for our attempt lock and sees our row here (and
+    # vice versa), so the insert needs no savepoint against the unique constraint.
+    replay = _by_key(session, instance.id, idempotency_key)
+    if replay is not None:
+        return view_submission(replay, replayed=True)
     submission = _insert(session, instance=instance, user_id=user_id, key=idempotency_key,
                          score=score, results=results, now=now or utcnow())
-    if submission is None:  # a concurrent request with the same key won
-        replay = _by_key(session, instance.id, idempotency_key)
-        assert replay is not None
-        return view_submission(replay, replayed=True)
-    skills = variant_skills(session, instance)
+    template = session.get(Template, instance.template_id)  # held: observe() gets it by key again
+    skills = tuple(template.skills) if template else ()
     for result in results:
         mastery.observe(session, user_id=user_id, skills=skills, score=result.score,
                         now=submission.created_at, template_id=instance.template_id)
@@ -148,10 +150,11 @@ def _check_open(instance: QuestionInstance, now: datetime, *,
     """Refuse when the attempt is finished or the quiz closed. With ``session``, first lock the
     attempt row and re-read it (at insert time), so a concurrent finish cannot slip in between."""
     attempt = instance.attempt
+    finished_at = attempt.finished_at
     if session is not None:
-        session.scalar(select(Attempt).where(Attempt.id == attempt.id).with_for_update()
-                       .execution_options(populate_existing=True))
-    if attempt.finished_at is not None:
+        finished_at = session.scalar(select(Attempt.finished_at).where(Attempt.id == attempt.id)
+                                     .with_for_update())
+    if finished_at is not None:
         raise ConflictError("This attempt is finished; start a new one to answer again.")
     if attempt.quiz is not None and attempt.quiz.closes_at and now >= attempt.quiz.closes_at:
         raise ConflictError("This quiz is closed.")
@@ -171,7 +174,7 @@ def _grade(part: GradingPart, answer: str) -> PartResult:
 def _insert(
     session: Session, *, instance: QuestionInstance, user_id: int, key: str, score: float,
     results: list[PartResult], now: datetime,
-) -> Submission | None:
+) -> Submission:
     submission = Submission(question_instance_id=instance.id, user_id=user_id,
                             idempotency_key=key, score=score, created_at=now)
     submission.parts = [
@@ -179,11 +182,8 @@ def _insert(
                        verdict=r.verdict, code=r.code[:80], score=r.score, feedback=r.feedback)
         for r in results
     ]
-    try:
-        with session.begin_nested():
-            session.add(submission)
-    except IntegrityError:
-        return None
+    session.add(submission)
+    session.flush()
     return submission
 
 

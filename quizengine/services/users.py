@@ -23,6 +23,7 @@ from quizengine.db.models import ROLES, LoginFailure, User
 from quizengine.services import audit
 from quizengine.services.errors import AuthError, NotFoundError, RateLimited, ValidationFailed
 
+MAX_USERNAME_LENGTH = 80  # user.username is String(80)
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256  # NIST SP 800-63B: accept at least 64; the cap bounds hashing work
 # Words that, padded with digits or symbols, make the passwords tried first (NIST SP 800-63B asks
@@ -61,9 +62,8 @@ def create_user(session: Session, *, username: str, password: str, role: str = "
 
 def _problems(session: Session, username: str, password: str, role: str) -> list[str]:
     problems = []
-    if not username or len(username) > 80 or not username.replace("_", "").replace(".", "").replace(
-        "-", ""
-    ).isalnum():
+    plain = username.replace("_", "").replace(".", "").replace("-", "")
+    if not username or len(username) > MAX_USERNAME_LENGTH or not plain.isalnum():
         problems.append("Usernames are 1-80 letters, digits, '.', '_' or '-'.")
     problems.extend(password_problems(password, username=username))
     if role not in ROLES:
@@ -127,7 +127,8 @@ def authenticate(
 ) -> User:
     """The active user with these credentials; raises RateLimited or AuthError otherwise."""
     now = now or utcnow()
-    key = f"{username.strip().lower()}|{address}"
+    name = username.strip()
+    key = f"{name.lower()[:MAX_USERNAME_LENGTH]}|{address[:64]}"  # fits login_failure.key
     max_failures, window = limit
     since = now - timedelta(seconds=window)
     failures = session.scalar(
@@ -135,7 +136,8 @@ def authenticate(
     )
     if failures is not None and failures >= max_failures:
         raise RateLimited("Too many failed logins; wait a minute and try again.")
-    user = session.scalar(select(User).where(User.username == username.strip()))
+    user = (session.scalar(select(User).where(User.username == name))
+            if len(name) <= MAX_USERNAME_LENGTH else None)
     password_ok = check_password_hash(user.password_hash if user else _dummy_hash(), password)
     if user is None or not password_ok or not user.is_active:
         session.add(LoginFailure(key=key, created_at=now))

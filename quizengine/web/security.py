@@ -22,6 +22,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from quizengine.db.models import User
+from quizengine.services.errors import ValidationFailed
 from quizengine.services.tokens import read_token
 from quizengine.web.database import db_session
 
@@ -68,6 +69,9 @@ class DatabaseIdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+MAX_REQUEST_BYTES = 4 * 1024 * 1024
+
+
 def init_app(app: Flask) -> None:
     """Call before the blueprints are registered (the ``int`` converter applies to their rules)."""
     app.url_map.converters["int"] = DatabaseIdConverter
@@ -76,6 +80,9 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
+    # Uploads are TOML templates and CSV user lists; nothing legitimate comes near this.
+    app.config.setdefault("MAX_CONTENT_LENGTH", MAX_REQUEST_BYTES)
+    app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)
 
 
@@ -156,6 +163,26 @@ def safe_next(target: str | None, default: str) -> str:
     if "\\" in target or any(ord(ch) < 32 for ch in target):
         return default
     return target
+
+
+def _refuse_nul_characters() -> None:
+    """Refuse a NUL character anywhere in the path, query, form, upload or JSON body (422).
+
+    No text a person types holds one, and PostgreSQL cannot store or even compare it: left to
+    reach a query, it turns a harmless bad request into a 500.
+    """
+    found = ("\0" in request.path or b"%00" in request.query_string
+             or any("\0" in value for value in request.headers.values())
+             or any("\0" in key or any("\0" in v for v in values)
+                    for key, values in request.form.lists()))
+    if not found and request.is_json:
+        body = request.get_data(cache=True)
+        found = b"\0" in body or b"\\u0000" in body
+    for upload in request.files.values() if not found else ():
+        found = found or b"\0" in upload.stream.read()
+        upload.stream.seek(0)
+    if found:
+        raise ValidationFailed("Text may not contain NUL characters.", code="nul_character")
 
 
 def _security_headers(response: Any) -> Any:

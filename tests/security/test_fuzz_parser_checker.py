@@ -23,12 +23,12 @@ from hypothesis import strategies as st
 
 from quizengine.core.checking import AnswerSpec, Tolerance, Verdict, check
 from quizengine.core.errors import InputError
-from quizengine.core.parsing import ParseOptions, Parsed, parse
+from quizengine.core.parsing import Parsed, ParseOptions, parse
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPORA = ROOT.parent / "shared" / "corpora"
 VERDICTS = {"correct", "incorrect", "invalid"}
-SHAPES = {"expression", "equation", "inequality", "vector", "matrix", "set"}
+SHAPES = {"expression", "equation", "inequality", "vector", "matrix", "set", "list"}
 STUDENT = ParseOptions(variables=frozenset({"x", "y"}))
 OPTIONS = [None, STUDENT, ParseOptions(variables=frozenset({"x", "e"}), allow_complex=True,
                                        forbidden_functions=frozenset({"sin"}))]

@@ -10,16 +10,16 @@ from html.parser import HTMLParser
 import pytest
 
 from quizengine.web import create_app
-from tests.security.test_role_matrix import (  # noqa: F401  (world is a fixture)
-    ROLES,
-    client_for,
-    request,
-    routes,
-    world,
-)
+from tests.security.test_role_matrix import ROLES, build_world, client_for, request, routes
 
 PASSWORD = "correct horse battery"
-REFERRER_POLICIES = {"no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"}
+REFERRER_POLICIES = {"no-referrer", "same-origin", "strict-origin",
+                     "strict-origin-when-cross-origin"}
+
+
+@pytest.fixture
+def world(app, make_user, chain_quiz, imported_bank):
+    return build_world(app, make_user, chain_quiz, imported_bank)
 
 
 # --- headers and inline script -------------------------------------------------------------
@@ -296,6 +296,19 @@ def test_unknown_usernames_count_too(app):
     for _ in range(2):
         assert _login(client, "ghost", "whatever123", "10.0.0.1").status_code == 401
     assert _login(client, "ghost", "whatever123", "10.0.0.1").status_code == 429
+
+
+@pytest.mark.parametrize("username", ["a" * 5000, "ada\x00", "\x00"])
+def test_absurd_usernames_are_refused_not_crashed(client, make_user, username):
+    """Over-long names and NUL characters (PostgreSQL cannot hold them) get a 4xx, never a
+    500, on both login doors and on the forms that store text."""
+    make_user("ada")
+    api = client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
+    page = client.post("/auth/login", data={"username": username, "password": PASSWORD})
+    assert api.status_code in (401, 422) and page.status_code in (401, 422)
+    assert client.get("/quizzes/%00").status_code in (302, 422)
+    assert client.post("/auth/register", data={"username": username, "password": PASSWORD,
+                                               "password2": PASSWORD}).status_code == 422
 
 
 def test_behind_a_trusted_proxy_the_limit_counts_per_client(engine, database_url, tmp_path,

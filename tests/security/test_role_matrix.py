@@ -47,6 +47,11 @@ class World:
 
 @pytest.fixture
 def world(app, make_user, chain_quiz, imported_bank) -> World:
+    return build_world(app, make_user, chain_quiz, imported_bank)
+
+
+def build_world(app, make_user, chain_quiz: str, imported_bank: dict) -> World:
+    """The accounts of ``ACCOUNTS`` plus a victim user, and student A's attempt on the quiz."""
     from quizengine.services import attempts
 
     ids = {role: make_user(name, kind) for role, (name, kind) in ACCOUNTS.items()}

@@ -3,8 +3,9 @@
 A draft is params -> derived values -> constraints -> expected answers, mistakes and options.
 Degenerate drafts raise :class:`Rejected` and are redrawn by the caller: an undefined value, a
 broken constraint, an answer identically 0, a mistake equal to the answer or to another mistake,
-options that coincide or a choice part with nothing correct. Errors in the template itself (a bad expression, an answer
-of the wrong kind) raise ``TemplateError`` at once: redrawing would not fix them.
+options that coincide or a choice part with nothing correct. Errors in the template itself (a
+bad expression, an answer of the wrong kind) raise ``TemplateError`` at once: redrawing would
+not fix them.
 """
 
 from __future__ import annotations

@@ -8,13 +8,22 @@ for a structural reason.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from quizengine.core.questions.author import AUTHOR_FUNCTIONS, MAX_MATRIX
 from quizengine.core.questions.reader import Reader
 
-__all__ = ["NAME_RE", "PARAM_KINDS", "RESERVED", "ParamSpec", "check_name", "read_param"]
+__all__ = [
+    "NAME_RE",
+    "PARAM_KINDS",
+    "RESERVED",
+    "ParamSpec",
+    "check_name",
+    "read_param",
+    "reserved_names_markdown",
+]
 
 PARAM_KINDS = ("int", "rational", "decimal", "choice", "vector", "matrix")
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -59,6 +68,20 @@ RESERVED = frozenset(AUTHOR_FUNCTIONS) | frozenset(
         "arctan",
     ]
 )
+
+
+def reserved_names_markdown() -> str:
+    """The reserved names as FORMAT.md lists them (its test compares, so the two never drift)."""
+
+    def names(group: Iterable[str]) -> str:
+        return ", ".join(f"`{n}`" for n in sorted(group, key=lambda n: (n.lower(), n)))
+
+    functions = set(AUTHOR_FUNCTIONS) & RESERVED
+    others = names(RESERVED - functions)
+    return (
+        f"- variables, constants, maths functions and text helpers: {others};\n"
+        f"- author functions: {names(functions)}."
+    )
 
 
 @dataclass(frozen=True)

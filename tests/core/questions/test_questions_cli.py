@@ -57,6 +57,28 @@ def test_generate_json(examples) -> None:
     assert run("generate", "nope/nope", "--seed", "1", env=examples).exit_code == 2
 
 
+def test_generate_reports_a_template_error_without_a_traceback(tmp_path: Path) -> None:
+    folder = tmp_path / "week1" / "w1-chain-rule"
+    folder.mkdir(parents=True)
+    env = {"QUIZENGINE_BANK_PATH": str(tmp_path)}
+    (folder / "minimal.toml").write_text(
+        MINIMAL.replace('kind = "expression"', 'kind = "expresion"')
+    )
+    result = CliRunner().invoke(bank, ["generate", "w1-chain-rule/minimal"], env=env)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # not a crash
+    assert result.stdout == "" and "Traceback" not in result.output
+    assert result.stderr.startswith(
+        "error: week1/w1-chain-rule/minimal.toml: w1-chain-rule/minimal"
+    )
+    assert "unknown kind 'expresion'" in result.stderr
+    # one that loads but has no acceptable variant: the same clean error
+    never = MINIMAL.replace("[[parts]]", '[constraints]\nnever = "a > 100"\n\n[[parts]]')
+    (folder / "minimal.toml").write_text(never)
+    result = CliRunner().invoke(bank, ["generate", "w1-chain-rule/minimal"], env=env)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith("error: w1-chain-rule/minimal: seed 0: no acceptable variant")
+
+
 def test_validate_one_template(examples) -> None:
     result = run(
         "validate", "--seeds", "3", "--template", "w1-chain-rule/power-of-polynomial", env=examples

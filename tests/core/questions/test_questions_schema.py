@@ -6,8 +6,9 @@ import pytest
 
 from quizengine.core.errors import TemplateError
 from quizengine.core.questions import load_template_text
+from quizengine.core.questions.schema_params import RESERVED, reserved_names_markdown
 
-from .helpers import MINIMAL, replace
+from .helpers import BANK, MINIMAL, replace
 
 CASES = [
     # (description, old, new, words the message must contain)
@@ -210,3 +211,15 @@ def test_template_without_parts() -> None:
     text = MINIMAL[: MINIMAL.index("[[parts]]")]
     with pytest.raises(TemplateError, match="parts: a template needs at least one"):
         load_template_text(text)
+
+
+def test_format_md_lists_every_reserved_name() -> None:
+    # the block in FORMAT.md is generated from RESERVED; paste reserved_names_markdown() to update
+    text = (BANK / "FORMAT.md").read_text(encoding="utf-8")
+    block = text.split("<!-- reserved-names:")[1].split("<!-- /reserved-names -->")[0]
+    assert block.split("-->\n", 1)[1].strip() == reserved_names_markdown()
+    for name in RESERVED:
+        assert f"`{name}`" in block, name
+        params = replace(MINIMAL, "a = { int = [2, 9] }", f"{name} = {{ int = [2, 9] }}")
+        with pytest.raises(TemplateError, match=f"params.{name}: '{name}' is reserved"):
+            load_template_text(params)

@@ -96,6 +96,49 @@ def test_finite_differences_at_a_point() -> None:
     assert "disagrees" in check("derivative", x**3, sp.Integer(13), wrt=("x",), at=(("x", "2"),))
 
 
+def test_derivative_samples_every_free_variable() -> None:
+    # d/dx of f(x, y): y needs values too (it used to fail with "no value for y")
+    f = x**2 * sp.sin(y) + sp.exp(x * y)
+    assert check("derivative", f, sp.diff(f, x), wrt=("x",)) is None
+    assert "disagrees" in check("derivative", f, sp.diff(f, y), wrt=("x",))
+    text = replace(MINIMAL, 'f = "sin(a*x + b)"', 'f = "sin(a*x + b*y)"')
+    text = replace(text, 'variables = ["x"]', 'variables = ["x", "y"]')
+    text = replace(text, 'answer = "cos(a*x + b)"', 'answer = "cos(a*x + b*y)"')
+    assert validate_template(load_template_text(text), seeds=3) == []
+
+
+def test_verification_uses_the_part_domain() -> None:
+    # |x|' = 1 only for x > 0: right on the part's domain [0.5, 2], wrong on the default [-2, 2]
+    spec = VerifySpec(kind="derivative", of="F", wrt=("x",))
+    args = {"owner": "t", "where": "parts.a", "seed": 0}
+    assert "disagrees" in verify_part(spec, sp.Integer(1), {"F": sp.Abs(x)}, **args)
+    part = {"x": (0.5, 2.0)}
+    assert verify_part(spec, sp.Integer(1), {"F": sp.Abs(x)}, domain=part, **args) is None
+    own = VerifySpec(kind="derivative", of="F", wrt=("x",), domain=(("x", (-2.0, -0.5)),))
+    assert "disagrees" in verify_part(own, sp.Integer(1), {"F": sp.Abs(x)}, domain=part, **args)
+    text = replace(MINIMAL, 'f = "sin(a*x + b)"', 'f = "a*sqrt(x^2) + b*x"')
+    text = replace(text, 'answer = "fp"', 'answer = "a + b"')
+    text = replace(text, 'answer = "cos(a*x + b)"', 'answer = "a - b"')
+    verify = 'verify = { kind = "derivative", of = "f", wrt = "x" }'
+    text = replace(
+        text, 'variables = ["x"]', f'variables = ["x"]\ndomain = {{ x = [0.5, 2] }}\n{verify}'
+    )
+    assert validate_template(load_template_text(text), seeds=2) == []
+
+
+def test_hessian_tolerance_scales_with_the_entries() -> None:
+    # near-zero trig entries next to large ones: seeds 2 and 31 failed with the absolute 1e-6
+    spec = VerifySpec(kind="hessian", of="F", wrt=("x", "y"))
+    for f in (20 * x**4 * y**2 + sp.cos(x) * sp.sin(y), 1e4 * sp.cosh(x) + sp.sin(x) * sp.sin(y)):
+        hessian = sp.ImmutableMatrix(sp.hessian(f, (x, y)))
+        wrong = hessian.as_mutable()
+        wrong[1, 1] += sp.Rational(1, 10)
+        for seed in (0, 2, 31):
+            args = {"owner": "t", "where": "parts.a", "seed": seed}
+            assert verify_part(spec, hessian, {"F": f}, **args) is None
+            assert "disagrees" in verify_part(spec, sp.ImmutableMatrix(wrong), {"F": f}, **args)
+
+
 def test_too_few_variants_is_reported() -> None:
     narrow = replace(
         replace(MINIMAL, "a = { int = [2, 9] }", "a = { int = [2, 3] }"),
