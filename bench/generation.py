@@ -5,9 +5,7 @@ start and the validator need) and with plots (SVG drawn, first time for each var
 the same generation with every cache emptied before each variant, i.e. re-parsing the TOML,
 re-checking the schema, recompiling the Jinja texts and re-rendering all LaTeX per variant: what
 a naive engine without per-template caching would do. Seeds are fresh (never generated before in
-the process) for every measurement. The solution is rendered lazily (on first access); the row
-"engine + solution accessed" measures generation plus that access, i.e. the former eager cost.
-Last line: one JSON object with the figures.
+the process) for every measurement. Last line: one JSON object with the figures.
 
     .venv/bin/python bench/generation.py [--variants 400] [--plot-variants 40]
 """
@@ -107,11 +105,6 @@ def main() -> None:
     fast = measure(
         jobs_for(templates, args.variants, 1_000_000), lambda t, s: generate(t, s, plots=False)
     )
-    # what generation cost when the solution was rendered eagerly (it is now rendered on access)
-    solved = measure(
-        jobs_for(templates, args.variants, 4_000_000),
-        lambda t, s: generate(t, s, plots=False).solution_html,
-    )
     base = measure(jobs_for(templates, args.variants, 2_000_000), naive)
     drawn = measure(
         jobs_for(with_plots or templates, args.plot_variants, 3_000_000),
@@ -122,7 +115,6 @@ def main() -> None:
     print(f"{'':<28}{'variants/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'n':>7}   (CPU: /s, p50, p99)")
     for name, row in (
         ("engine, no plots", fast),
-        ("engine + solution accessed", solved),
         ("baseline (no caches)", base),
         ("engine, with plots", drawn),
     ):
@@ -154,8 +146,6 @@ def main() -> None:
                 "cpu_p50_ms": round(fast["cpu_p50_ms"], 3),
                 "cpu_p99_ms": round(fast["cpu_p99_ms"], 3),
                 "cpu_plots_p50_ms": round(drawn["cpu_p50_ms"], 3),
-                "cpu_solution_variants_per_s": round(solved["cpu_per_s"], 1),
-                "cpu_solution_p50_ms": round(solved["cpu_p50_ms"], 3),
             }
         )
     )

@@ -74,6 +74,10 @@ def parse(text: str, options: ParseOptions | None = None) -> Parsed:
         raise LimitError("the answer is nested too deeply", offset=None) from error
     if isinstance(value, sympy.Basic) and value.has(*_UNDEFINED):
         raise ParseError("the answer is undefined here (a division by zero?)", offset=None)
+    if not opts.allow_complex and isinstance(value, sympy.Basic) and value.has(sympy.I):
+        raise ParseError("the answer is not a real number (a root of a negative number?); "
+                         "complex numbers are not expected here", offset=None, code="complex")
     notes = (note if len(note) <= _NOTE_LENGTH else note[:_NOTE_LENGTH - 1] + "…"
              for note in dict.fromkeys(parser.notes))
     return Parsed(value, shape_of(value), notes=tuple(notes))
+

@@ -213,6 +213,8 @@ def build_power(base: Any, exponent: Any, *, max_digits: int, offset: int | None
         raise _refuse(f"cannot raise to a power with {_kind(bad)}", offset)
     if base == 0 and isinstance(exponent, sympy.Number) and exponent.is_negative:
         raise _refuse("division by zero (0 to a negative power)", offset)
+    if base == 0 and exponent == 0:
+        raise _refuse("0^0 is undefined", offset)
     check_power(base, exponent, max_digits, offset)
     value = sympy.Pow(base, exponent)
     check_number(value, max_digits, offset)

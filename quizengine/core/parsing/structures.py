@@ -127,7 +127,13 @@ def relation(parser: Parser, sides: list[Any], ops: list[Token]) -> Any:
         except builders.SYMPY_ERRORS as error:
             raise ParseError(f"cannot compare these with `{op.source}`",
                              offset=op.start) from error
-    return built[0] if len(built) == 1 else sympy.And(*built, evaluate=False)
+    if len(built) == 1:
+        return built[0]
+    try:  # And() sorts its arguments, which compares them: an undefined side cannot be compared
+        return sympy.And(*built, evaluate=False)
+    except builders.SYMPY_ERRORS as error:
+        raise ParseError(f"cannot compare these with `{ops[0].source}`: a side is undefined",
+                         offset=ops[0].start) from error
 
 
 # -- brackets ------------------------------------------------------------------------

@@ -77,6 +77,9 @@ _OPENERS = "([{"
 _CLOSERS = ")]}"
 
 
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                           "\u2066\u2067\u2068\u2069")
+
 def column(offset: int) -> int:
     """1-based column of a 0-based offset, as people count."""
     return offset + 1
@@ -102,6 +105,8 @@ def _fold(char: str) -> tuple[str, str]:
         if folded.isascii() and (folded.isalpha() or folded in "()[]{}+-*/^=<>,|!"):
             return ("name" if folded.isalpha() else "op"), folded
         return _fold(folded) if not folded.isascii() else ("bad", "")
+    if char in _BIDI_CONTROLS:  # Trojan Source: what people see would differ from what is read
+        return "bad", ""
     if char.isspace() or unicodedata.category(char) == "Cf":  # incl. zero-width spaces
         return "ws", ""
     return "bad", ""

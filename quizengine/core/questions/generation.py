@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import string
 from collections import Counter
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -115,9 +114,7 @@ class _Assembler:
             prompt_html=prompt.markdown(spec.prompt, "prompt"),
             parts=parts,
             hints=tuple(helped.markdown(h, f"hints[{k}]") for k, h in enumerate(spec.hints)),
-            render_solution=partial(helped.markdown, spec.solution, "solution")
-            if spec.solution
-            else str,
+            solution_html=helped.markdown(spec.solution, "solution") if spec.solution else "",
             plots=plots,
             values=tuple(values.items()),
         )

@@ -7,7 +7,6 @@ submitting, so it never carries an expected answer, a mistake, the solution or t
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,17 +118,9 @@ class Variant:
     prompt_html: str
     parts: tuple[VariantPart, ...]
     hints: tuple[str, ...]
-    render_solution: Callable[[], str] = field(repr=False, compare=False)
-    plots: tuple[Plot, ...] = ()
+    solution_html: str
+    plots: tuple[Plot, ...]
     values: tuple[tuple[str, Any], ...] = ()
-    _solution: list[str] = field(default_factory=list, init=False, repr=False, compare=False)
-
-    @property
-    def solution_html(self) -> str:
-        """The worked solution, rendered on first use (most variants are never shown one)."""
-        if not self._solution:
-            self._solution.append(self.render_solution())
-        return self._solution[0]
 
     def part(self, part_id: str) -> VariantPart:
         """The part with this id (``KeyError`` when there is none)."""

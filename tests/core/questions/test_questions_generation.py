@@ -207,14 +207,3 @@ def test_grade_part(minimal) -> None:
     assert grade_part(variant, "a", "cos(").verdict == "invalid"
     with pytest.raises(NotFoundError):
         grade_part(variant, "zz", "1")
-
-
-def test_solution_is_rendered_lazily_and_deterministically(minimal) -> None:
-    variant = generate(minimal, 7, plots=False)
-    assert variant._solution == []  # not rendered by generation
-    html = variant.solution_html
-    assert html.startswith("<p>\\[ f'(x) = ") and "\\cos" in html
-    assert variant._solution == [html] and variant.solution_html is html
-    assert generate(minimal, 7, plots=False).to_dict()["solution_html"] == html
-    no_solution = load_template_text(replace(MINIMAL, "solution = ", "notes = "))
-    assert generate(no_solution, 7, plots=False).solution_html == ""
