@@ -84,4 +84,6 @@ def config_class(name: str | None = None) -> type[Config]:
     try:
         return CONFIGS[chosen]
     except KeyError:
-        raise ValueError(f"QUIZENGINE_CONFIG must be one of {sorted(CONFIGS)}, not {chosen!r}") from None
+        raise ValueError(
+            f"QUIZENGINE_CONFIG must be one of {sorted(CONFIGS)}, not {chosen!r}"
+        ) from None

@@ -4,7 +4,8 @@ Rows: the STACK corpora (algebraic equivalence + numerical) from ../shared/corpo
 ``quizengine grade`` rows. One unmeasured warm-up pass (a running server has imported and
 exercised its code), then measured passes that each clear quizengine's caches (verdicts,
 parsed expected answers, compiled evaluators), so every check is real work; a last pass
-measures cache hits separately. Times are per grade row, LaTeX of the reading included. The baseline is what one would write first:
+measures cache hits separately. Times are per grade row, LaTeX of the reading included.
+The baseline is what one would write first:
 ``parse_expr`` (implicit multiplication, ``^``) then ``simplify(a - b) == 0``, each row in a
 child process with a time cap (rows over the cap are counted, and charged the cap). Then a
 hostile-input section and the count of checks that ran past their deadline.

@@ -16,7 +16,8 @@ def _create_app():  # type: ignore[no-untyped-def]
     return create_app()
 
 
-cli = FlaskGroup(create_app=_create_app, help="quizengine: adaptive quizzes for multivariate calculus.")
+cli = FlaskGroup(create_app=_create_app,
+                 help="quizengine: adaptive quizzes for multivariate calculus.")
 
 
 def _register_commands(group: click.Group) -> None:

@@ -1,4 +1,4 @@
-"""The pure core must stay importable without Flask or SQLAlchemy (see quizengine/core/README.md)."""
+"""The pure core must stay importable without Flask or SQLAlchemy (quizengine/core/README.md)."""
 
 import json
 import subprocess
@@ -22,5 +22,6 @@ def test_core_imports_neither_flask_nor_sqlalchemy():
         "('flask', 'sqlalchemy', 'werkzeug', 'alembic') or m.startswith(('quizengine.web', "
         "'quizengine.db', 'quizengine.services')))))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
     assert json.loads(result.stdout) == []
