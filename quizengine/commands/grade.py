@@ -24,7 +24,7 @@ def grade_stream(source: TextIO, sink: TextIO) -> int:
             continue
         try:
             row = json.loads(line)
-        except ValueError as err:
+        except json.JSONDecodeError as err:
             result = {"id": None, "verdict": "invalid", "score": 0.0,
                       "feedback": f"bad row: not JSON ({err.msg})", "interpreted": "",
                       "seconds": 0.0}
