@@ -12,6 +12,7 @@ instead of failing the template.
 from __future__ import annotations
 
 from collections.abc import Callable
+from math import comb, prod
 from typing import Any
 
 import sympy as sp
@@ -33,6 +34,9 @@ MAX_MATRIX = 4
 MAX_FACTORIAL = 50
 MAX_DIGITS = 30
 MAX_COEFF = 20
+MAX_EXPONENT = 200  # expand/factor/coeff: largest integer power in the argument
+MAX_TERMS = 10**4  # expand/coeff: estimated number of terms once expanded
+MAX_DEGREE = 200  # factor: estimated total degree of the polynomial
 
 Matrix = sp.ImmutableMatrix
 
@@ -185,7 +189,76 @@ def _taylor(f: Any, x: Any, a: Any, n: Any) -> Any:
 
 def _coeff(p: Any, x: Any, k: Any) -> Any:
     power = _small_int("coeff", k, 0, MAX_COEFF)
-    return sp.expand(_scalar("coeff", p)).coeff(_symbol("coeff", x), power)
+    expr = _expandable("coeff", _scalar("coeff", p))
+    return sp.expand(expr).coeff(_symbol("coeff", x), power)
+
+
+# --- bounds on polynomial work ----------------------------------------------------------------
+
+
+def _power_of(name: str, expr: Any) -> int | None:
+    """The whole part of a rational exponent (``None`` when symbolic), refused past 200."""
+    if not (expr.is_Pow and expr.exp.is_Rational):
+        return None
+    power = abs(int(expr.exp))
+    if power > MAX_EXPONENT:
+        raise LimitError(f"{name}: powers are limited to {MAX_EXPONENT}, got {expr.exp}")
+    return power
+
+
+def _terms(name: str, expr: Any) -> int:
+    """Estimated term count of ``expand(expr)`` (multinomial bound), refused past 10^4.
+
+    Checked before SymPy expands anything: ``expand((x+1)^100000)`` would run for minutes.
+    """
+    power = _power_of(name, expr)
+    if expr.is_Add:
+        count = sum(_terms(name, arg) for arg in expr.args)
+    elif expr.is_Mul:
+        count = prod(_terms(name, arg) for arg in expr.args)
+    elif power is not None:
+        count = comb(_terms(name, expr.base) + power - 1, power)
+    else:
+        for arg in expr.args:  # expand is deep: function arguments are expanded too
+            _terms(name, arg)
+        count = 1
+    if count > MAX_TERMS:
+        raise LimitError(f"{name}: the expansion would have about {count} terms "
+                         f"(at most {MAX_TERMS})")
+    return count
+
+
+def _degree(name: str, expr: Any) -> int:
+    """Estimated total degree (functions count as variables), refused past 200 for factor."""
+    power = _power_of(name, expr)
+    if expr.is_Add:
+        degree = max(_degree(name, arg) for arg in expr.args)
+    elif expr.is_Mul:
+        degree = sum(_degree(name, arg) for arg in expr.args)
+    elif power is not None:
+        degree = power * _degree(name, expr.base)
+    else:
+        degree = 0 if expr.is_number else 1
+    if degree > MAX_DEGREE:
+        raise LimitError(f"{name}: polynomials of degree at most {MAX_DEGREE}")
+    return degree
+
+
+def _expandable(name: str, expr: Any) -> Any:
+    """``expr`` unchanged when expanding it is bounded work, else a ``LimitError``."""
+    for entry in expr if _is_matrix(expr) else [expr]:
+        if isinstance(entry, sp.Basic):
+            _terms(name, entry)
+    return expr
+
+
+def _factorable(name: str, expr: Any) -> Any:
+    """Like :func:`_expandable`, plus a degree bound: factoring costs more than expanding."""
+    for entry in expr if _is_matrix(expr) else [expr]:
+        if isinstance(entry, sp.Basic):
+            _terms(name, entry)
+            _degree(name, entry)
+    return expr
 
 
 def _limit(f: Any, x: Any, a: Any) -> Any:
@@ -336,8 +409,8 @@ _TABLE: list[tuple[str, int | tuple[int, int], Callable[..., Any]]] = [
     ("taylor", 4, _taylor),
     ("coeff", 3, _coeff),
     ("limit", 3, _limit),
-    ("expand", 1, _rewrite("expand", sp.expand)),
-    ("factor", 1, _rewrite("factor", sp.factor)),
+    ("expand", 1, lambda f: _rewrite("expand", sp.expand)(_expandable("expand", f))),
+    ("factor", 1, lambda f: _rewrite("factor", sp.factor)(_factorable("factor", f))),
     ("simplify", 1, _rewrite("simplify", sp.simplify)),
     ("together", 1, _rewrite("together", sp.together)),
     ("cancel", 1, _rewrite("cancel", sp.cancel)),

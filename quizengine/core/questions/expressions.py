@@ -42,7 +42,7 @@ SYMPY_FAILURES = (
 _OPERATORS = ("!=", "==", "<=", ">=", "<", ">", "=")
 _WORD = re.compile(r"\s+(and|or)\s+")
 _UNDEFINED_MESSAGE = "the answer is undefined"
-_UNDEFINED_CODES = frozenset({"undefined"})
+_UNDEFINED_CODES = frozenset({"undefined", "complex"})  # a non-real value: redrawn
 
 
 def evaluate_expression(text: str, constants: Mapping[str, Any], *, owner: str, where: str) -> Any:

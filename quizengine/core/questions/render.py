@@ -1,8 +1,11 @@
 """Template text -> HTML: sandboxed Jinja2 placeholders, then Markdown with the maths protected.
 
 Values print as LaTeX by default (``{{ f }}`` inside ``\\( \\)``). The Jinja sandbox here refuses
-every attribute access and method call on values, and caps ``**`` and string repetition, so a
-template cannot reach Python or burn the CPU. Maths (``\\(..\\)``, ``\\[..\\]``, ``$..$``,
+every attribute access and method call on values, caps ``**``, ``+`` and refuses sequence
+repetition and ``%`` formatting; it keeps only a whitelist of harmless filters and a capped
+``range`` (no ``lipsum``, ``center``, ``indent``, ``format``...), refuses nested or unbounded
+loops, macros and ``~`` when a text is compiled, and caps the rendered length, so a template
+cannot reach Python, burn the CPU or fill the memory. Maths (``\\(..\\)``, ``\\[..\\]``, ``$..$``,
 ``$$..$$``) is cut out before Markdown sees it and put back as ``\\(..\\)``/``\\[..\\]`` for
 KaTeX's auto-render, so ``a_1 * b_2`` inside maths never turns into emphasis.
 """
@@ -16,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 import sympy as sp
-from jinja2 import StrictUndefined
+from jinja2 import StrictUndefined, nodes
 from jinja2 import TemplateError as JinjaError
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import LoopContext
@@ -33,6 +36,14 @@ _MATH = re.compile(
     re.S,
 )
 _PLACEHOLDER = "QEZ{kind}{n}ZQE"
+MAX_RANGE = 1000  # items of ``range(...)`` in a text
+MAX_SEQUENCE = 10_000  # characters or items that ``+`` may build
+MAX_OUTPUT = 200_000  # characters one rendered text may have
+_FILTERS = (  # harmless filters only: none of them can pad, repeat or format a string
+    "abs", "round", "int", "float", "e", "escape", "default", "d", "length", "count", "lower",
+    "upper", "capitalize", "title", "trim", "first", "last", "min", "max", "sum", "list",
+    "string",
+)
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
 
 
@@ -86,7 +97,7 @@ def _signed(value: Any) -> str:
 class _Sandbox(SandboxedEnvironment):
     """No attribute access on values (only Jinja's loop helper), bounded ``**`` and ``*``."""
 
-    intercepted_binops = frozenset({"**", "*"})
+    intercepted_binops = frozenset({"**", "*", "+", "%"})
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         return isinstance(obj, LoopContext) and super().is_safe_attribute(obj, attr, value)
@@ -96,8 +107,18 @@ class _Sandbox(SandboxedEnvironment):
             if abs(_as_number(right)) > 64 or abs(_as_number(left)) > 10**6:
                 raise SecurityError("powers in templates are limited")
             return left**right
-        if isinstance(left, str) or isinstance(right, str):
-            raise SecurityError("repeating strings is not allowed in templates")
+        sequences = (str, list, tuple)
+        if operator == "+":
+            if isinstance(left, sequences) and isinstance(right, sequences) \
+                    and len(left) + len(right) > MAX_SEQUENCE:
+                raise SecurityError(f"texts built with + are limited to {MAX_SEQUENCE}")
+            return left + right
+        if operator == "%":
+            if isinstance(left, str):
+                raise SecurityError("string formatting with % is not allowed in templates")
+            return left % right
+        if isinstance(left, sequences) or isinstance(right, sequences):
+            raise SecurityError("repeating strings or lists is not allowed in templates")
         return left * right
 
 
@@ -108,6 +129,14 @@ def _as_number(value: Any) -> float:
         raise SecurityError("powers need numbers") from exc
 
 
+def _range(*args: int) -> range:
+    """``range`` with at most ``MAX_RANGE`` items."""
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise SecurityError(f"range() in templates is limited to {MAX_RANGE} items")
+    return numbers
+
+
 _ENV = _Sandbox(
     undefined=StrictUndefined,
     autoescape=False,
@@ -115,11 +144,43 @@ _ENV = _Sandbox(
     keep_trailing_newline=False,
     trim_blocks=False,
 )
+_ENV.filters = {name: _ENV.filters[name] for name in _FILTERS}
+_ENV.globals = {"range": _range}
+
+
+def _refuse_unbounded(tree: nodes.Template) -> None:
+    """Refuse what could run long before anything renders: a loop in a loop, a loop over
+    anything but a literal list or ``range(...)``, recursive loops, macros and ``~``."""
+    if any(tree.find_all((nodes.Macro, nodes.CallBlock))):
+        raise SecurityError("macros are not allowed in templates")
+    if any(tree.find_all(nodes.Concat)):
+        raise SecurityError("~ (string concatenation) is not allowed in templates")
+    for loop in tree.find_all(nodes.For):
+        if loop.recursive or any(loop.find_all(nodes.For)):
+            raise SecurityError("loops in templates cannot be nested or recursive")
+        bounded = isinstance(loop.iter, nodes.List | nodes.Tuple) or (
+            isinstance(loop.iter, nodes.Call) and isinstance(loop.iter.node, nodes.Name)
+            and loop.iter.node.name == "range")
+        if not bounded:
+            raise SecurityError("loops in templates go over a literal list or range(...)")
 
 
 @lru_cache(maxsize=4096)
 def _compile(source: str) -> Any:
+    _refuse_unbounded(_ENV.parse(source))
     return _ENV.from_string(source)
+
+
+def _render_capped(source: str, context: Mapping[str, Any]) -> str:
+    """Render, stopping as soon as the text is longer than ``MAX_OUTPUT`` characters."""
+    chunks: list[str] = []
+    size = 0
+    for chunk in _compile(source).generate(context):
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            raise SecurityError(f"a rendered text is limited to {MAX_OUTPUT} characters")
+        chunks.append(chunk)
+    return "".join(chunks)
 
 
 class TextRenderer:
@@ -176,7 +237,7 @@ class TextRenderer:
             "text": (lambda v: f"`{text_of(v)}`") if code_text else text_of,
         }
         try:
-            return str(_compile(source).render({**self.values, **helpers}))
+            return _render_capped(source, {**self.values, **helpers})
         except TemplateError:
             raise
         except (JinjaError, TypeError, ValueError, ArithmeticError) as exc:
