@@ -28,6 +28,7 @@ import multiprocessing
 import os
 import random
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -42,6 +43,7 @@ CORPORA = ROOT.parent / "shared" / "corpora"
 VERDICTS = frozenset({"correct", "incorrect", "invalid"})
 MARGIN = 0.5  # seconds past spec.timeout before a check counts as over its deadline
 CHECK_TIMEOUT = 1.0  # the deadline given to every fuzzed check (the default is 2 s)
+HANG_SECONDS = 10.0  # the watchdog stops a parse after this long (a check: its timeout + this)
 
 DIGITS, LETTERS = "0123456789", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 ASCII_OPS = list("+-*/^()[]{},=<>!|.") + ["**", "<=", ">=", "==", "!=", " ", "  "]
@@ -217,6 +219,25 @@ def _record(errors: Counter[str], examples: dict[str, str], key: str, text: str)
         examples[key] = text  # keep the shortest reproducer
 
 
+class Hang(BaseException):
+    """Raised by the watchdog in a call that ran past ``HANG_SECONDS`` (a BaseException, so
+    that the code under test cannot swallow it)."""
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise Hang(f"still running after the watchdog's limit (signal {signum})")
+
+
+def _guarded(fn: Any, seconds: float, *args: Any) -> Any:
+    """``fn(*args)``, interrupted by :class:`Hang` after ``seconds`` of wall time."""
+    signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return fn(*args)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
 def _keep_slowest(heap: list[tuple[float, str]], ms: float, text: str, size: int = 5) -> None:
     if len(heap) < size:
         heapq.heappush(heap, (ms, text[:120]))
@@ -253,10 +274,10 @@ def fuzz_worker(index: int, seed: int, parses: int, check_every: int, out: Any) 
         kinds[kind] += 1
         t0 = time.perf_counter()
         try:
-            parse(text, options[n % len(options)])
+            _guarded(parse, HANG_SECONDS, text, options[n % len(options)])
         except InputError:
             pass
-        except Exception as exc:  # noqa: BLE001 - counting them is the point
+        except (Exception, Hang) as exc:  # noqa: BLE001 - counting them is the point
             _record(errors, examples, f"parse:{type(exc).__name__}: {exc}"[:120], text)
         parse_ms[n] = (time.perf_counter() - t0) * 1000
         _keep_slowest(slow["parse"], float(parse_ms[n]), text)
@@ -264,17 +285,18 @@ def fuzz_worker(index: int, seed: int, parses: int, check_every: int, out: Any) 
             expected, spec = targets[rng.randrange(len(targets))]
             t0 = time.perf_counter()
             try:
-                verdict = check(expected, text, spec)
+                verdict = _guarded(check, spec.timeout + HANG_SECONDS, expected, text, spec)
                 verdicts[verdict.verdict] += 1
                 if verdict.verdict not in VERDICTS:
                     _record(errors, examples, f"check:bad verdict {verdict.verdict!r}", text)
-            except Exception as exc:  # noqa: BLE001
-                _record(errors, examples, f"check:{type(exc).__name__}: {exc}"[:120], text)
+            except (Exception, Hang) as exc:  # noqa: BLE001
+                _record(errors, examples, f"check:{type(exc).__name__}: {exc}"[:120],
+                        f"check({expected!r}, {text!r})")
             seconds = time.perf_counter() - t0
             check_ms.append(seconds * 1000)
             _keep_slowest(slow["check"], seconds * 1000, f"{expected} <- {text}")
             if seconds > spec.timeout + MARGIN:
-                over.append((round(seconds, 3), text[:200]))
+                over.append((round(seconds, 3), f"check({expected!r}, {text[:200]!r})"))
         if n % max(parses // 10, 1) == 0:
             rss_points.append(_rss_mb()[1])
     elapsed = time.perf_counter() - began

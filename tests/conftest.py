@@ -226,15 +226,12 @@ def live_server(app) -> Iterator[str]:
 
 def answer_text(part) -> str:
     """Text a student could type for a variant part's expected answer (tests only)."""
+    from quizengine.core.questions.render import text_of
+
     expected = part.expected
     if part.kind == "choice":
         return str(expected)
-    if hasattr(expected, "tolist"):
-        rows = [[str(v).replace("**", "^") for v in row] for row in expected.tolist()]
-        if part.kind == "vector" or len(rows) == 1:
-            return "[" + ", ".join(rows[0] if len(rows) == 1 else [r[0] for r in rows]) + "]"
-        return "[" + ", ".join("[" + ", ".join(r) + "]" for r in rows) + "]"
-    return str(expected).replace("**", "^")
+    return text_of(expected)  # the plain text the parser reads back (E is e, matrices in [..])
 
 
 def wrong_text(part) -> str:
