@@ -9,10 +9,12 @@ Inputs come from three seeded generators, in equal shares: (a) random unicode/AS
 towers, deep nesting), (c) mutations (bit flips, insertions, duplications, deletions) of the
 STACK corpus rows in ../shared/corpora. Every input is parsed (student options, several
 variants); every ``check_every``-th is also checked against an expected answer of a matching
-shape. Two processes share the work. Then a coverage-guided run (atheris, when installed) on
-``parse``, and the baseline: a sample of the same inputs plus known code-injection payloads through
-``sympy.parsing.sympy_parser.parse_expr`` in a child process with a time cap, counting crashes,
-hangs and payloads that ran Python (seen by an audit hook that blocks them).
+shape. Two processes share the work; a watchdog (SIGALRM) stops any call still running after
+``HANG_SECONDS`` and counts it as a ``Hang`` with its input. Then a coverage-guided run
+(atheris, when installed) on ``parse``, and the baseline: a sample of the same inputs plus
+known code-injection payloads through ``sympy.parsing.sympy_parser.parse_expr`` in a child
+process with a time cap, counting crashes, hangs and payloads that ran Python (seen by an
+audit hook that blocks them).
 
     .venv/bin/python bench/fuzz.py [--quick] [--parses N] [--checks N] [--seed S]
 
@@ -28,6 +30,7 @@ import multiprocessing
 import os
 import random
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -323,7 +326,7 @@ def cache_sizes() -> dict[str, list[int]]:
 
 # ----------------------------------------------------------------------------- atheris
 
-def atheris_child(runs: int, outfile: str) -> None:  # pragma: no cover - libFuzzer drives it
+def atheris_child(runs: int, outfile: str, seeds: str) -> None:  # pragma: no cover
     """Coverage-guided fuzzing of ``parse`` (quizengine modules instrumented); non-InputError
     exceptions are appended to ``outfile`` and fuzzing goes on."""
     import atheris
@@ -347,9 +350,6 @@ def atheris_child(runs: int, outfile: str) -> None:  # pragma: no cover - libFuz
                 with open(outfile, "a", encoding="utf-8") as out:
                     out.write(json.dumps({"key": key, "text": text}) + "\n")
 
-    seeds = tempfile.mkdtemp(prefix="qe_fuzz_seeds_")
-    for n, text in enumerate(load_corpus()[0]):
-        Path(seeds, f"s{n}").write_text(text, encoding="utf-8")
     atheris.Setup([sys.argv[0], f"-runs={runs}", "-max_len=400", "-timeout=10",
                    "-print_final_stats=1", seeds], one_input)
     atheris.Fuzz()
@@ -363,9 +363,13 @@ def run_atheris(runs: int, budget: float) -> dict[str, Any]:
         return {"available": False, "runs": 0}
     with tempfile.NamedTemporaryFile(suffix=".jsonl", delete=False) as handle:
         outfile = handle.name
+    seeds = tempfile.mkdtemp(prefix="qe_fuzz_seeds_")  # the corpus rows start the search
+    for n, text in enumerate(load_corpus()[0]):
+        Path(seeds, f"s{n}").write_text(text, encoding="utf-8")
     began = time.perf_counter()
     try:
-        proc = subprocess.run([sys.executable, __file__, "--atheris-child", str(runs), outfile],
+        proc = subprocess.run([sys.executable, __file__, "--atheris-child", str(runs), outfile,
+                               seeds],
                               capture_output=True, text=True, timeout=budget,
                               cwd=tempfile.gettempdir())
         log, code = proc.stderr, proc.returncode
@@ -377,6 +381,7 @@ def run_atheris(runs: int, budget: float) -> dict[str, Any]:
     cov = [line for line in log.splitlines() if line.startswith("#") and "cov:" in line]
     rows = [json.loads(line) for line in Path(outfile).read_text().splitlines() if line]
     os.unlink(outfile)
+    shutil.rmtree(seeds, ignore_errors=True)
     errors: Counter[str] = Counter(row["key"] for row in rows)
     examples = {}
     for row in rows:
@@ -542,6 +547,11 @@ def run_fuzz(parses: int, check_every: int, seed: int, procs: int) -> dict[str, 
     return merged
 
 
+# Baseline outcomes that are refusals, not failures: syntax errors, and payloads the audit hook
+# blocked (those are counted as "ran python" instead).
+_REFUSALS = ("error:SyntaxError", "error:TokenError", "error:PermissionError")
+
+
 def report(fuzz: dict[str, Any], atheris: dict[str, Any], base: dict[str, Any],
            ours: dict[str, int], args: argparse.Namespace, sentinel: Path) -> dict[str, Any]:
     """Print the figures side by side and return the summary for the JSON line."""
@@ -597,7 +607,7 @@ def report(fuzz: dict[str, Any], atheris: dict[str, Any], base: dict[str, Any],
         "baseline_inputs": base["inputs"], "baseline_hangs": base["hangs"],
         "baseline_crashes": base["crashes"],
         "baseline_errors": sum(v for k, v in base["outcomes"].items() if k.startswith("error:")
-                               and k != "error:SyntaxError"),
+                               and k not in _REFUSALS),
         "baseline_ran_python": base["ran_python"].get("payloads that ran python", 0),
         "quizengine_payloads_parsed": ours["parsed"], "sentinel_created": sentinel.exists(),
         "load_avg": [round(args.load[0], 1), round(os.getloadavg()[0], 1)],
@@ -606,7 +616,7 @@ def report(fuzz: dict[str, Any], atheris: dict[str, Any], base: dict[str, Any],
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--atheris-child":
-        atheris_child(int(sys.argv[2]), sys.argv[3])
+        atheris_child(int(sys.argv[2]), sys.argv[3], sys.argv[4])
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a run of under a minute")
