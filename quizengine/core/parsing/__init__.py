@@ -73,7 +73,8 @@ def parse(text: str, options: ParseOptions | None = None) -> Parsed:
     except RecursionError as error:  # belt and braces: depth limits should make this unreachable
         raise LimitError("the answer is nested too deeply", offset=None) from error
     if isinstance(value, sympy.Basic) and value.has(*_UNDEFINED):
-        raise ParseError("the answer is undefined here (a division by zero?)", offset=None)
+        raise ParseError("the answer is undefined here (a division by zero?)", offset=None,
+                         code="undefined")
     if not opts.allow_complex and isinstance(value, sympy.Basic) and value.has(sympy.I):
         raise ParseError("the answer is not a real number (a root of a negative number?); "
                          "complex numbers are not expected here", offset=None, code="complex")

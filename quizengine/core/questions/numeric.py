@@ -52,7 +52,7 @@ def evaluate(expr: Any, env: Mapping[sp.Symbol, Any]) -> Any:
     [1.0, 9.0]
     """
     with np.errstate(all="ignore"):
-        value = _walk(sp.sympify(expr) if isinstance(expr, int | float) else expr, env)
+        value = _walk(_number(expr) if isinstance(expr, int | float) else expr, env)
         result = np.asarray(value, dtype=float) if not np.iscomplexobj(value) else _real(value)
         return np.where(np.isfinite(result), result, np.nan)
 
@@ -159,3 +159,8 @@ def _same_expr(a: sp.Expr, b: sp.Expr) -> bool:
         return bool(sp.expand(a - b) == 0)
     diff = np.abs(left[ok] - right[ok])
     return bool(np.all(diff <= 1e-9 * (1 + np.abs(left[ok]) + np.abs(right[ok]))))
+
+
+def _number(value: int | float) -> sp.Expr:
+    """A Python number as a SymPy number (no text is ever converted here)."""
+    return sp.Integer(value) if isinstance(value, int) else sp.Float(value)
