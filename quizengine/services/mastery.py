@@ -1,40 +1,27 @@
-"""Skill mastery per learner: BKT and Elo updates after each graded part, the learner's estimates
-and their history, and refitting the per-skill parameters from stored submissions.
+"""Skill mastery per learner: the learner's estimates and their history, and refitting the
+per-skill parameters from stored submissions.
 
 Parameters: a ``skill_param`` row (written by :func:`refit_params`, ``quizengine mastery fit``)
 wins; a skill without one uses the core's per-skill defaults (``core.mastery.params_for``).
 
-After a graded part (:func:`observe`): the learner's skills move by BKT, with the item's offset
-(template rating - learner ability) as the core prescribes; then the Elo ratings of the template and
-the learner move by the surprise against the BKT prediction, so the rating holds only what mastery
-does not explain. Every new estimate is also kept in ``mastery_history``.
-
-Concurrency: the learner's rows are locked (``FOR UPDATE``; only that learner's requests wait).
-The template's rating is shared by every student answering it, so it is *not* locked: the update
-is an atomic delta (``rating = rating + :delta, answers = answers + 1``) computed from the rating
-read without a lock. Two concurrent answers may both compute their delta from the same rating;
-both deltas are applied, only their sizes are slightly stale, which Elo tolerates (each step is
-small and the next answers correct it). Skill parameters are read once per process and kept
-``PARAMS_TTL_SECONDS`` (a refit in another process shows within that time).
+After a graded submission, ``mastery_updates.observe_answers`` moves the learner's skills by BKT
+and the Elo ratings of the learner and the template (the write path, kept apart for speed).
+Skill parameters are read once per process and kept ``PARAMS_TTL_SECONDS`` (a refit in another
+process shows within that time).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
 
-from sqlalchemy import Select, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from quizengine.core import mastery as core
-from quizengine.db.base import Base
 from quizengine.db.models import (
-    ItemRating,
     LearnerAbility,
     MasteryHistory,
     QuestionInstance,
@@ -47,7 +34,6 @@ from quizengine.db.models import (
 from quizengine.services import audit
 
 HISTORY_POINTS = 30  # estimates per skill shown in a learner's history plot
-Row = TypeVar("Row", bound=Base)
 
 
 def fitted_params(session: Session) -> dict[str, core.BKTParams]:
@@ -87,104 +73,9 @@ def learner_ability(session: Session, user_id: int) -> float:
                           .where(LearnerAbility.user_id == user_id)) or 0.0
 
 
-def observe(
-    session: Session, *, user_id: int, skills: tuple[str, ...], score: float, now: datetime,
-    template_id: str,
-) -> None:
-    """Update the learner's ``skills``, their ability and the template's rating after one graded
-    part scored ``score`` (0..1) at ``now``.
-    """
-    score = min(max(score, 0.0), 1.0)
-    template = session.get(Template, template_id)
-    fitted = cached_params(session)
-    rows = _mastery_rows(session, user_id, skills, fitted)
-    learner, item_row = _rating_rows(session, user_id, template)
-    item = core.Item(template_id="", skills=skills,
-                     rating=item_row.rating if item_row is not None else 0.0)
-    states = {s: _state(row) for s, row in rows.items()}
-    current = core.current_masteries(states, skills, now=now, params=fitted)
-    expected = core.predict_item(item, current, params=fitted, ability=learner.ability)
-    updated = core.observe_item(states, item, score, now=now, params=fitted,
-                                ability=learner.ability)
-    for skill, row in rows.items():
-        new = updated[skill]
-        row.p_mastery, row.attempts, row.updated_at = new.mastery, new.attempts, now
-        session.add(MasteryHistory(user_id=user_id, skill=skill, p_mastery=new.mastery, at=now))
-    if item_row is not None:
-        moved = core.elo_update(core.EloRating(learner.ability, learner.answers),
-                                core.EloRating(item_row.rating, item_row.answers), score,
-                                expected=expected)
-        learner.ability, learner.answers = moved.learner.value, moved.learner.count
-        _move_item(session, item_row, moved.item.value - item_row.rating)
-    session.flush()
-
-
-def _move_item(session: Session, row: ItemRating, delta: float) -> None:
-    """Add ``delta`` to the template's rating and count the answer, atomically and without a
-    row lock held until commit (see the module docstring); ``row`` takes the stored values."""
-    rating, answers = session.execute(
-        update(ItemRating).where(ItemRating.template_id == row.template_id)
-        .values(rating=ItemRating.rating + delta, answers=ItemRating.answers + 1)
-        .returning(ItemRating.rating, ItemRating.answers)
-        .execution_options(synchronize_session=False)).one()
-    set_committed_value(row, "rating", rating)
-    set_committed_value(row, "answers", answers)
-
-
-def _rating_rows(
-    session: Session, user_id: int, template: Template | None
-) -> tuple[LearnerAbility, ItemRating | None]:
-    """The learner's Elo row (locked) and the template's (read without a lock); created at 0
-    and at the author prior."""
-    learner = _get_or_create(session, LearnerAbility(user_id=user_id, ability=0.0, answers=0),
-                             select(LearnerAbility).where(LearnerAbility.user_id == user_id))
-    if template is None:
-        return learner, None
-    prior = core.initial_item_rating(template.difficulty).value
-    item = _get_or_create(session, ItemRating(template_id=template.id, rating=prior, answers=0),
-                          select(ItemRating).where(ItemRating.template_id == template.id),
-                          lock=False)
-    return learner, item
-
-
 def _state(row: SkillMastery) -> core.SkillState:
     return core.SkillState(row.skill, row.p_mastery, row.attempts,
                            row.updated_at if row.attempts else None)
-
-
-def _mastery_rows(
-    session: Session, user_id: int, skills: Sequence[str], fitted: Mapping[str, core.BKTParams]
-) -> dict[str, SkillMastery]:
-    """The learner's rows for ``skills``, locked (in skill order, so no deadlock) and created."""
-    query = (select(SkillMastery)
-             .where(SkillMastery.user_id == user_id, SkillMastery.skill.in_(skills))
-             .order_by(SkillMastery.skill).with_for_update())
-    rows = {row.skill: row for row in session.scalars(query)}
-    for skill in sorted(set(skills) - rows.keys()):
-        fresh = SkillMastery(user_id=user_id, skill=skill, attempts=0,
-                             p_mastery=core.params_for(skill, fitted).p_init)
-        rows[skill] = _get_or_create(session, fresh, select(SkillMastery).where(
-            SkillMastery.user_id == user_id, SkillMastery.skill == skill))
-    return rows
-
-
-def _get_or_create(session: Session, fresh: Row, query: Select[Row], *, lock: bool = True) -> Row:
-    """The row ``query`` finds (locked for update unless ``lock`` is False), else ``fresh``
-    inserted in a savepoint; when a concurrent transaction inserted the same key first, ours fails
-    on the key and we read theirs."""
-    if lock:
-        query = query.with_for_update()
-    row = session.scalar(query.execution_options(populate_existing=True))
-    if row is not None:
-        return row
-    try:
-        with session.begin_nested():
-            session.add(fresh)
-    except IntegrityError:
-        found = session.scalar(query)
-        assert found is not None
-        return found
-    return fresh
 
 
 @dataclass(frozen=True)

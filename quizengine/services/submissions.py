@@ -1,36 +1,58 @@
 """Validate and submit answers. A submission is stored exactly once per idempotency key.
 
-Order of work in :func:`submit_answers`: look the key up (a retry returns the stored result), grade
-with ``check`` outside any write, then lock the attempt row (``SELECT ... FOR UPDATE``), check it is
-still open and insert, all in the caller's transaction: a finish (which takes the same lock) either
-commits first, and we refuse, or waits for our commit and counts our submission. A concurrent twin
-with the same key waits for the same lock, then finds our row by its key and replays it (the unique
-(question_instance_id, idempotency_key) constraint stays as the last guard). The caller commits
-before replying. Invalid input (unreadable, wrong names, timeout) is returned but never stored: it
-costs the student nothing.
+Order of work in :func:`submit_answers`, written for the hot path (a fixed, small number of plain
+SQL statements, no ORM unit of work):
 
-Grading reads what the question instance stored when it was served (``variants.grading_parts``),
-so the variant is not regenerated here.
+1. one read of the question, its attempt, quiz and template, and of a submission already stored
+   under this idempotency key (a retry returns the stored result without grading again);
+2. grade with ``check``, holding no lock;
+3. lock the attempt row (``SELECT ... FOR UPDATE``) and re-read whether it is finished: a finish
+   (which takes the same lock) either committed first, and we refuse, or waits for our commit and
+   counts our submission;
+4. insert the submission with ``ON CONFLICT DO NOTHING`` on (question, key): a concurrent twin with
+   the same key waited for our lock, so its insert finds our committed row and it replays it;
+5. the parts, and the mastery updates (``mastery_updates``), in the same transaction.
+
+The caller commits before replying. Invalid input (unreadable, wrong names, timeout) is returned
+but never stored: it costs the student nothing. Grading reads what the question instance stored
+when it was served (``variants.grading_parts``), so the variant is not regenerated here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, and_, select
 from sqlalchemy.orm import Session
 
 from quizengine.core import parsing
 from quizengine.core.checking import check
 from quizengine.core.errors import InputError
 from quizengine.db.base import utcnow
-from quizengine.db.models import Attempt, QuestionInstance, Submission, SubmissionPart, Template
-from quizengine.services import mastery, variants
+from quizengine.db.models import (
+    Attempt,
+    QuestionInstance,
+    Quiz,
+    Submission,
+    SubmissionPart,
+    Template,
+)
+from quizengine.db.upsert import insert_ignoring_conflicts
+from quizengine.services import mastery_updates, variants
 from quizengine.services.errors import ConflictError, NotFoundError, ValidationFailed
-from quizengine.services.variants import GradingPart
+from quizengine.services.variants import GradingPart, Visibility
 
 MAX_ANSWER_LENGTH = 2000
+MAX_KEY_LENGTH = 64
+
+_INSTANCE: Table = QuestionInstance.__table__  # type: ignore[assignment]
+_ATTEMPT: Table = Attempt.__table__  # type: ignore[assignment]
+_QUIZ: Table = Quiz.__table__  # type: ignore[assignment]
+_TEMPLATE: Table = Template.__table__  # type: ignore[assignment]
+_SUBMISSION: Table = Submission.__table__  # type: ignore[assignment]
+_PART: Table = SubmissionPart.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -52,6 +74,7 @@ class SubmissionView:
     stored: bool
     replayed: bool = False
     created_at: datetime | None = None
+    feedback_visible: bool = True  # the quiz shows verdicts once submitted
 
 
 @dataclass(frozen=True)
@@ -59,6 +82,56 @@ class Validation:
     valid: bool
     latex: str
     message: str
+
+
+@dataclass(frozen=True)
+class QuestionContext:
+    """What validating and grading one served question need, read in one query."""
+
+    id: int
+    attempt_id: int
+    template_id: str
+    version: int
+    seed: int
+    grading: dict[str, Any] | None
+    mode: str
+    finished: bool
+    closes_at: datetime | None
+    feedback_when: str | None
+    solutions_when: str | None
+    skills: tuple[str, ...]
+    difficulty: int
+    stored_id: int | None  # the submission already stored under the request's key
+
+    def visibility(self, *, submitted: bool) -> Visibility:
+        return variants.visibility_rules(
+            mode=self.mode, feedback_when=self.feedback_when, solutions_when=self.solutions_when,
+            finished=self.finished, submitted=submitted)
+
+
+def question_context(session: Session, *, question_id: int, user_id: int,
+                     idempotency_key: str = "") -> QuestionContext:
+    """The question ``question_id`` of ``user_id`` (NotFoundError for anyone else's), its
+    attempt, quiz settings and template, and the id of a submission stored under the key."""
+    i, a, q, t, s = _INSTANCE.c, _ATTEMPT.c, _QUIZ.c, _TEMPLATE.c, _SUBMISSION.c
+    row = session.execute(
+        select(i.id, i.attempt_id, i.template_id, i.version, i.seed, i.grading, a.mode,
+               a.finished_at, q.closes_at, q.feedback_when, q.solutions_when, t.skills,
+               t.difficulty, s.id.label("stored_id"))
+        .join(_ATTEMPT, a.id == i.attempt_id)
+        .join(_TEMPLATE, t.id == i.template_id)
+        .outerjoin(_QUIZ, q.id == a.quiz_id)
+        .outerjoin(_SUBMISSION, and_(s.question_instance_id == i.id,
+                                     s.idempotency_key == idempotency_key))
+        .where(i.id == question_id, a.user_id == user_id)).first()
+    if row is None:
+        raise NotFoundError(f"no question {question_id}")
+    return QuestionContext(
+        id=row.id, attempt_id=row.attempt_id, template_id=row.template_id, version=row.version,
+        seed=row.seed, grading=row.grading, mode=row.mode, finished=row.finished_at is not None,
+        closes_at=row.closes_at, feedback_when=row.feedback_when,
+        solutions_when=row.solutions_when, skills=tuple(row.skills or ()),
+        difficulty=row.difficulty, stored_id=row.stored_id)
 
 
 def own_question(session: Session, *, question_id: int, user_id: int) -> QuestionInstance:
@@ -79,8 +152,8 @@ def validate_answer(
     session: Session, *, question_id: int, user_id: int, part_id: str, answer: str
 ) -> Validation:
     """How ``answer`` reads for this part ("we read your answer as …"), without grading it."""
-    instance = own_question(session, question_id=question_id, user_id=user_id)
-    part = _part(variants.grading_parts(session, instance), part_id)
+    context = question_context(session, question_id=question_id, user_id=user_id)
+    part = _part(variants.grading_parts(session, context), part_id)
     if not answer.strip():
         return Validation(False, "", "Type an answer.")
     if len(answer) > MAX_ANSWER_LENGTH:
@@ -114,49 +187,50 @@ def submit_answers(
     idempotency_key: str, now: datetime | None = None,
 ) -> SubmissionView:
     """Grade and store one submission of every part of a question (see the module docstring)."""
-    if not idempotency_key or len(idempotency_key) > 64:
+    if not idempotency_key or len(idempotency_key) > MAX_KEY_LENGTH:
         raise ValidationFailed("An idempotency key of 1-64 characters is required.")
-    instance = own_question(session, question_id=question_id, user_id=user_id)
-    stored = _by_key(session, instance.id, idempotency_key)
-    if stored is not None:
-        return view_submission(stored, replayed=True)
-    _check_open(instance, now or utcnow())
-    parts = variants.grading_parts(session, instance)
+    now = now or utcnow()
+    context = question_context(session, question_id=question_id, user_id=user_id,
+                               idempotency_key=idempotency_key)
+    shown = context.visibility(submitted=True).feedback
+    if context.stored_id is not None:
+        return _replay(session, context.stored_id, shown)
+    _check_open(context.finished, context, now)
+    parts = variants.grading_parts(session, context)
     results = [_grade(part, answers.get(part.part_id, "")) for part in parts]
     if any(r.verdict == "invalid" for r in results):
         invalid = tuple(r for r in results if r.verdict == "invalid")
-        return SubmissionView(submission_id=None, score=None, parts=invalid, stored=False)
+        return SubmissionView(submission_id=None, score=None, parts=invalid, stored=False,
+                              feedback_visible=shown)
     weights = {p.part_id: p.weight for p in parts}
-    total = sum(weights.values()) or 1.0
-    score = sum(r.score * weights[r.part_id] for r in results) / total
-    _check_open(instance, now or utcnow(), session=session)
-    # A twin request with the same key waited for our attempt lock and sees our row here (and
-    # vice versa), so the insert needs no savepoint against the unique constraint.
-    replay = _by_key(session, instance.id, idempotency_key)
-    if replay is not None:
-        return view_submission(replay, replayed=True)
-    submission = _insert(session, instance=instance, user_id=user_id, key=idempotency_key,
-                         score=score, results=results, now=now or utcnow())
-    template = session.get(Template, instance.template_id)  # held: observe() gets it by key again
-    skills = tuple(template.skills) if template else ()
-    for result in results:
-        mastery.observe(session, user_id=user_id, skills=skills, score=result.score,
-                        now=submission.created_at, template_id=instance.template_id)
-    return view_submission(submission)
+    score = sum(r.score * weights[r.part_id] for r in results) / (sum(weights.values()) or 1.0)
+    finished_at = session.execute(select(_ATTEMPT.c.finished_at)
+                                  .where(_ATTEMPT.c.id == context.attempt_id)
+                                  .with_for_update()).scalar_one()
+    _check_open(finished_at is not None, context, now)
+    submission_id = session.execute(
+        insert_ignoring_conflicts(session, _SUBMISSION, ("question_instance_id", "idempotency_key"))
+        .values(question_instance_id=context.id, user_id=user_id, idempotency_key=idempotency_key,
+                score=score, created_at=now)
+        .returning(_SUBMISSION.c.id)).scalar_one_or_none()
+    if submission_id is None:  # a twin with the same key committed first (it held our lock)
+        return _replay(session, _stored_id(session, context.id, idempotency_key), shown)
+    session.execute(_PART.insert(), [
+        {"submission_id": submission_id, "part_id": r.part_id, "raw_text": r.answer,
+         "reading_latex": r.latex, "verdict": r.verdict, "code": r.code[:80], "score": r.score,
+         "feedback": r.feedback} for r in results])
+    mastery_updates.observe_answers(
+        session, user_id=user_id, template_id=context.template_id, skills=context.skills,
+        difficulty=context.difficulty, scores=[r.score for r in results], now=now)
+    return SubmissionView(submission_id=submission_id, score=score, parts=tuple(results),
+                          stored=True, created_at=now, feedback_visible=shown)
 
 
-def _check_open(instance: QuestionInstance, now: datetime, *,
-                session: Session | None = None) -> None:
-    """Refuse when the attempt is finished or the quiz closed. With ``session``, first lock the
-    attempt row and re-read it (at insert time), so a concurrent finish cannot slip in between."""
-    attempt = instance.attempt
-    finished_at = attempt.finished_at
-    if session is not None:
-        finished_at = session.scalar(select(Attempt.finished_at).where(Attempt.id == attempt.id)
-                                     .with_for_update())
-    if finished_at is not None:
+def _check_open(finished: bool, context: QuestionContext, now: datetime) -> None:
+    """Refuse when the attempt is finished or the quiz closed."""
+    if finished:
         raise ConflictError("This attempt is finished; start a new one to answer again.")
-    if attempt.quiz is not None and attempt.quiz.closes_at and now >= attempt.quiz.closes_at:
+    if context.closes_at is not None and now >= context.closes_at:
         raise ConflictError("This quiz is closed.")
 
 
@@ -171,25 +245,16 @@ def _grade(part: GradingPart, answer: str) -> PartResult:
                       verdict.interpreted, answer, verdict.code)
 
 
-def _insert(
-    session: Session, *, instance: QuestionInstance, user_id: int, key: str, score: float,
-    results: list[PartResult], now: datetime,
-) -> Submission:
-    submission = Submission(question_instance_id=instance.id, user_id=user_id,
-                            idempotency_key=key, score=score, created_at=now)
-    submission.parts = [
-        SubmissionPart(part_id=r.part_id, raw_text=r.answer, reading_latex=r.latex,
-                       verdict=r.verdict, code=r.code[:80], score=r.score, feedback=r.feedback)
-        for r in results
-    ]
-    session.add(submission)
-    session.flush()
-    return submission
+def _stored_id(session: Session, question_id: int, key: str) -> int:
+    return session.execute(select(_SUBMISSION.c.id).where(
+        _SUBMISSION.c.question_instance_id == question_id,
+        _SUBMISSION.c.idempotency_key == key)).scalar_one()
 
 
-def _by_key(session: Session, question_id: int, key: str) -> Submission | None:
-    return session.scalar(select(Submission).where(
-        Submission.question_instance_id == question_id, Submission.idempotency_key == key))
+def _replay(session: Session, submission_id: int, feedback_visible: bool) -> SubmissionView:
+    submission = session.get(Submission, submission_id)
+    assert submission is not None
+    return view_submission(submission, replayed=True, feedback_visible=feedback_visible)
 
 
 def latest_submission(session: Session, question_id: int) -> Submission | None:
@@ -197,13 +262,10 @@ def latest_submission(session: Session, question_id: int) -> Submission | None:
                           .order_by(Submission.id.desc()).limit(1))
 
 
-def view_submission(submission: Submission, *, replayed: bool = False) -> SubmissionView:
+def view_submission(submission: Submission, *, replayed: bool = False,
+                    feedback_visible: bool = True) -> SubmissionView:
     parts = tuple(PartResult(p.part_id, p.verdict, p.score, p.feedback, p.reading_latex,
                              p.raw_text, p.code) for p in submission.parts)
     return SubmissionView(submission_id=submission.id, score=submission.score, parts=parts,
-                          stored=True, replayed=replayed, created_at=submission.created_at)
-
-
-def variant_skills(session: Session, instance: QuestionInstance) -> tuple[str, ...]:
-    template = session.get(Template, instance.template_id)
-    return tuple(template.skills) if template else ()
+                          stored=True, replayed=replayed, created_at=submission.created_at,
+                          feedback_visible=feedback_visible)

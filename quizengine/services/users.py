@@ -154,6 +154,15 @@ def get_user(session: Session, user_id: int) -> User:
     return user
 
 
+def active_identity(session: Session, user_id: int) -> tuple[int, str, str] | None:
+    """(id, username, role) of the user ``user_id`` when active, else None: what every
+    authenticated request needs, in one small query (no ORM object)."""
+    table = User.__table__
+    row = session.execute(select(table.c.id, table.c.username, table.c.role)
+                          .where(table.c.id == user_id, table.c.is_active.is_(True))).first()
+    return (row.id, row.username, row.role) if row is not None else None
+
+
 def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.role, User.username)))
 

@@ -13,7 +13,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -21,7 +21,7 @@ from quizengine.core import parsing, questions
 from quizengine.core.checking import AnswerSpec, Mistake, Tolerance
 from quizengine.core.errors import QuizengineError
 from quizengine.core.questions.render import text_of
-from quizengine.db.models import Attempt, QuestionInstance
+from quizengine.db.models import Attempt
 from quizengine.services import catalog
 
 SEED_BITS = 48  # fits a BIGINT everywhere and any RNG seed
@@ -76,7 +76,21 @@ class _VariantCache:
 _cache = _VariantCache(CACHE_SIZE)
 
 
-def variant_of(session: Session, instance: QuestionInstance, *, plots: bool = True) -> Any:
+class Served(Protocol):
+    """A served question as far as its variant goes (a ``QuestionInstance`` or a lighter row)."""
+
+    template_id: str
+    version: int
+    seed: int
+
+
+class Graded(Served, Protocol):
+    """A served question with its stored grading record."""
+
+    grading: dict[str, Any] | None
+
+
+def variant_of(session: Session, instance: Served, *, plots: bool = True) -> Any:
     """The exact variant served as ``instance`` (same template version, same seed); with
     ``plots=False`` the figures may be missing (grading, option order) or present (cached)."""
     version = catalog.get_version(session, instance.template_id, instance.version)
@@ -103,14 +117,22 @@ class Visibility:
 
 
 def visibility(attempt: Attempt, *, submitted: bool) -> Visibility:
-    """Feedback and solution rules: practice shows both after a submission; quizzes follow
+    """Feedback and solution rules for ``attempt`` (see :func:`visibility_rules`)."""
+    quiz = attempt.quiz
+    return visibility_rules(mode=attempt.mode, feedback_when=quiz.feedback_when if quiz else None,
+                            solutions_when=quiz.solutions_when if quiz else None,
+                            finished=attempt.finished_at is not None, submitted=submitted)
+
+
+def visibility_rules(*, mode: str, feedback_when: str | None, solutions_when: str | None,
+                     finished: bool, submitted: bool) -> Visibility:
+    """Practice (or an attempt without a quiz) shows both after a submission; quizzes follow
     ``feedback_when`` / ``solutions_when`` (immediately | after_attempt | never)."""
-    finished = attempt.finished_at is not None
-    if attempt.mode == "practice" or attempt.quiz is None:
+    if mode == "practice" or feedback_when is None or solutions_when is None:
         return Visibility(feedback=True, solution=submitted)
     return Visibility(
-        feedback=_shown(attempt.quiz.feedback_when, finished=finished, submitted=True),
-        solution=_shown(attempt.quiz.solutions_when, finished=finished, submitted=submitted),
+        feedback=_shown(feedback_when, finished=finished, submitted=True),
+        solution=_shown(solutions_when, finished=finished, submitted=submitted),
     )
 
 
@@ -158,7 +180,7 @@ def grading_record(variant: Any) -> dict[str, Any]:
     return {"format": GRADING_FORMAT, "parts": [_part_record(p) for p in variant.parts]}
 
 
-def grading_parts(session: Session, instance: QuestionInstance) -> tuple[GradingPart, ...]:
+def grading_parts(session: Session, instance: Graded) -> tuple[GradingPart, ...]:
     """The parts of ``instance`` for grading, from its stored record; the variant is regenerated
     only for instances without one, or for parts the record could not hold exactly."""
     record = instance.grading

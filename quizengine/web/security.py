@@ -22,6 +22,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from quizengine.db.models import User
+from quizengine.services import users
 from quizengine.services.errors import ValidationFailed
 from quizengine.services.tokens import read_token
 from quizengine.web.database import db_session
@@ -100,8 +101,7 @@ def _trust_proxies(app: Flask) -> None:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> SessionUser | None:
-    user = db_session().get(User, int(user_id)) if user_id.isdigit() else None
-    return SessionUser.of(user) if user is not None and user.is_active else None
+    return _active_user(int(user_id)) if user_id.isdigit() else None
 
 
 @login_manager.request_loader
@@ -111,11 +111,15 @@ def _load_user_from_token(req: Any) -> SessionUser | None:
         return None
     user_id = read_token(current_app.config["SECRET_KEY"], header[7:].strip(),
                          max_age=current_app.config["API_TOKEN_MAX_AGE_SECONDS"])
-    user = db_session().get(User, user_id) if user_id is not None else None
-    if user is None or not user.is_active:
-        return None
-    g.auth_by_token = True
-    return SessionUser.of(user)
+    user = _active_user(user_id) if user_id is not None else None
+    if user is not None:
+        g.auth_by_token = True
+    return user
+
+
+def _active_user(user_id: int) -> SessionUser | None:
+    identity = users.active_identity(db_session(), user_id)
+    return SessionUser(*identity) if identity is not None else None
 
 
 @login_manager.unauthorized_handler

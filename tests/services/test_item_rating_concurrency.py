@@ -1,19 +1,20 @@
 """The template's Elo rating moves by an atomic delta computed from an unlocked read
-(services/mastery.py): each answer moves it the right way and is counted once."""
+(services/mastery_updates.py): each answer moves it the right way and is counted once."""
 
 from __future__ import annotations
 
 from quizengine.core import mastery as core
 from quizengine.db.base import utcnow
 from quizengine.db.models import ItemRating
-from quizengine.services import mastery, users
+from quizengine.services import mastery_updates, users
 
 TEMPLATE = "w1-chain-rule/power-of-polynomial"
 
 
 def _observe(session, user_id: int, score: float) -> None:
-    mastery.observe(session, user_id=user_id, skills=("chain-rule",), score=score, now=utcnow(),
-                    template_id=TEMPLATE)
+    mastery_updates.observe_answers(session, user_id=user_id, template_id=TEMPLATE,
+                                    skills=("chain-rule",), difficulty=1, scores=[score],
+                                    now=utcnow())
 
 
 def test_the_item_moves_by_the_elo_delta_and_counts_each_answer(app, chain_quiz) -> None:
@@ -25,6 +26,7 @@ def test_the_item_moves_by_the_elo_delta_and_counts_each_answer(app, chain_quiz)
             before = s.get(ItemRating, TEMPLATE)
             rating = before.rating if before else core.initial_item_rating(1).value
             _observe(s, user_id, score)
+            s.expire_all()  # the update is a plain SQL statement: reload the row
             after = s.get(ItemRating, TEMPLATE)
             assert (after.rating < rating) if score == 1.0 else (after.rating > rating)
     with factory() as s:

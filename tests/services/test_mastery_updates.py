@@ -16,7 +16,7 @@ from quizengine.db.models import (
     SkillMastery,
     SkillParam,
 )
-from quizengine.services import attempts, mastery, stats, submissions, users
+from quizengine.services import attempts, mastery, mastery_updates, stats, submissions, users
 
 SECRET = "test-secret-key-not-for-production"
 TEMPLATE = "w1-chain-rule/power-of-polynomial"  # skills: chain-rule only; difficulty 1
@@ -84,8 +84,9 @@ def test_the_update_follows_the_core_with_the_items_offset(db, student):
     now = utcnow()
     with db() as s, s.begin():
         s.add(ItemRating(template_id=TEMPLATE, rating=1.0, answers=30))
-        mastery.observe(s, user_id=student, skills=("chain-rule",), score=1.0, now=now,
-                        template_id=TEMPLATE)
+        mastery_updates.observe_answers(s, user_id=student, template_id=TEMPLATE,
+                                        skills=("chain-rule",), difficulty=1, scores=[1.0],
+                                        now=now)
     params = core.SKILL_DEFAULTS["chain-rule"]
     expected = core.observe(core.new_state("chain-rule", params), 1.0, now=now, params=params,
                             offset=1.0)

@@ -143,21 +143,50 @@ def _in_exponents(form: Any) -> frozenset[str]:
     return frozenset(names)
 
 
-def substitute(form: Any, subst: dict[Any, Any]) -> Any:
+def substitute(form: Any, subst: dict[Any, Any], memo: dict[Any, Any] | None = None) -> Any:
     """The value of a form for one variant; relations stay unevaluated, as the parser builds them.
+
+    Exactly ``form.xreplace(subst)`` entry by entry, but sharing ``memo`` (one per variant, for
+    one ``subst``): the forms of a template are built from one another (``H``, then
+    ``entry(H, 1, 1)``), so a subtree substituted for one value is not rebuilt for the next.
 
     >>> a = Placeholder("a")
     >>> x = sp.Symbol("x")
     >>> substitute(sp.diff(x**a, x), {a: sp.Integer(3)})
     3*x**2
     """
+    memo = {} if memo is None else memo
     if isinstance(form, sp.MatrixBase):
-        return sp.ImmutableMatrix(form.rows, form.cols, [e.xreplace(subst) for e in form])
+        return sp.ImmutableMatrix(
+            form.rows, form.cols, [_replace(e, subst, memo)[0] for e in form]
+        )
     if isinstance(form, sp.Rel):
-        return form.func(form.lhs.xreplace(subst), form.rhs.xreplace(subst), evaluate=False)
+        lhs, rhs = _replace(form.lhs, subst, memo)[0], _replace(form.rhs, subst, memo)[0]
+        return form.func(lhs, rhs, evaluate=False)
     if isinstance(form, sp.And | sp.Or):
-        return form.func(*(substitute(a, subst) for a in form.args), evaluate=False)
-    return form.xreplace(subst)
+        return form.func(*(substitute(a, subst, memo) for a in form.args), evaluate=False)
+    return _replace(form, subst, memo)[0]
+
+
+def _replace(expr: Any, rule: dict[Any, Any], memo: dict[Any, Any]) -> tuple[Any, bool]:
+    """SymPy's ``Basic._xreplace`` (same rebuild, same result) with a memo of subtrees."""
+    done = memo.get(expr)
+    if done is not None:
+        return done  # type: ignore[no-any-return]
+    if expr in rule:
+        out = (rule[expr], True)
+    else:
+        args, changed = [], False
+        for arg in expr.args:
+            if getattr(arg, "_xreplace", None) is None:
+                args.append(arg)
+                continue
+            value, moved = _replace(arg, rule, memo)
+            args.append(value)
+            changed |= moved
+        out = (expr.func(*args), True) if changed else (expr, False)
+    memo[expr] = out
+    return out
 
 
 class Scope:
@@ -168,6 +197,7 @@ class Scope:
         self.values = values
         self.forms: dict[str, Any] = {}
         self.subst: dict[Any, Any] = {}
+        self.memo: dict[Any, Any] = {}  # substituted subtrees of this draw (see ``substitute``)
         self.whole = frozenset(p.name for p in spec.params if p.kind == "int")
         self.scalars: dict[str, Any] = {}
         holders = _placeholders(spec.params)
@@ -187,6 +217,7 @@ class Scope:
         """A copy with one more name bound (``expected`` for mistakes and self-tests)."""
         other = object.__new__(Scope)
         other.owner, other.subst, other.whole = self.owner, self.subst, self.whole
+        other.memo = self.memo
         other.scalars = self.scalars
         other.values = {**self.values, name: value}
         other.forms = {k: v for k, v in self.forms.items() if k != name}
@@ -224,7 +255,7 @@ class Scope:
         form, variable = self.form_of(text)
         if form is not _NONE:
             try:
-                return (substitute(form, self.subst) if variable else form), form
+                return (substitute(form, self.subst, self.memo) if variable else form), form
             except SYMPY_FAILURES:
                 form = _NONE
         return evaluate_expression(text, self.values, owner=self.owner, where=where), _NONE

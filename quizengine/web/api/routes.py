@@ -17,7 +17,6 @@ from quizengine.services import (
     reports,
     submissions,
     users,
-    variants,
 )
 from quizengine.services.errors import ValidationFailed
 from quizengine.services.tokens import issue_token
@@ -116,10 +115,7 @@ def submit(question_id: int) -> Any:
                                         user_id=current_user.id, answers=answers,
                                         idempotency_key=key)
     session.commit()  # stored before we reply
-    instance = submissions.own_question(session, question_id=question_id,
-                                        user_id=current_user.id)
-    shown = variants.visibility(instance.attempt, submitted=True)
-    response = jsonify(submission_json(result, feedback_visible=shown.feedback))
+    response = jsonify(submission_json(result))
     if result.replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return response

@@ -19,13 +19,13 @@ def question_json(view: QuestionView) -> dict[str, Any]:
     return body
 
 
-def submission_json(result: SubmissionView, *, feedback_visible: bool) -> dict[str, Any]:
+def submission_json(result: SubmissionView) -> dict[str, Any]:
     """The submit reply; verdicts and scores are withheld when the quiz shows feedback later."""
     if not result.stored:
         parts = [{"part_id": p.part_id, "verdict": "invalid", "score": 0.0,
                   "feedback": p.feedback} for p in result.parts]
         return {"stored": False, "score": None, "parts": parts}
-    if not feedback_visible:
+    if not result.feedback_visible:
         parts = [{"part_id": p.part_id, "verdict": "submitted", "score": None, "feedback": ""}
                  for p in result.parts]
         return {"stored": True, "submission_id": result.submission_id, "score": None,
