@@ -212,8 +212,8 @@ def setup(url: str, *, quiz_id: str, students: int, questions: int,
 # ------------------------------------------------------------------------------ answers
 
 
-def answer_texts(url: str, question_ids: list[int]) -> dict[int, dict[str, tuple[str, str]]]:
-    """``{question_id: {part_id: (right, wrong)}}``, read from the served variants through the
+def answer_texts(url: str, question_ids: list[int]) -> dict[int, dict[str, tuple[str, str, str]]]:
+    """``{question_id: {part_id: (right, wrong, kind)}}``, read from the served variants through the
     services (the bench's oracle: a real student would have to work these out)."""
     from sqlalchemy.orm import Session
 
@@ -222,11 +222,11 @@ def answer_texts(url: str, question_ids: list[int]) -> dict[int, dict[str, tuple
     from quizengine.services import variants
 
     engine = _oracle_engine(url, make_engine)
-    out: dict[int, dict[str, tuple[str, str]]] = {}
+    out: dict[int, dict[str, tuple[str, str, str]]] = {}
     with Session(engine) as session:
         for qid in question_ids:
             variant = variants.variant_of(session, session.get(QuestionInstance, qid), plots=False)
-            out[qid] = {p.part_id: (right_text(p), wrong_text(p)) for p in variant.parts}
+            out[qid] = {p.part_id: (right_text(p), wrong_text(p), p.kind) for p in variant.parts}
     return out
 
 
@@ -267,6 +267,36 @@ def wrong_text(part: Any) -> str:
         lhs, rhs = text.split("=", 1)
         return f"{lhs}= ({rhs}) + 1"
     return f"({text}) + 1"
+
+
+SALTED_KINDS = ("expression", "vector", "matrix", "equation")
+
+
+def fresh_spelling(text: str, kind: str, salt: int) -> str:
+    """``text`` written differently but meaning the same, so that no cache of the server's
+    checker has seen it: each submission of a timed window is graded for real, as different
+    students' answers are. Expressions get ``salt-salt+`` in front of their first value; other
+    typed kinds (numbers, sets, ...) trailing spaces; a choice stays as it is.
+
+    >>> fresh_spelling("2*x", "expression", 7), fresh_spelling("[[1, 2], [3, 4]]", "matrix", 7)
+    ('7-7+2*x', '[[7-7+1, 2], [3, 4]]')
+    >>> fresh_spelling("y = 2*x", "equation", 7), fresh_spelling("b", "choice", 7)
+    ('y = 7-7+2*x', 'b')
+    >>> fresh_spelling("0.5", "numeric", 3)
+    '0.5   '
+    """
+    if kind == "choice":
+        return text
+    if kind not in SALTED_KINDS:
+        return text + " " * (salt % 200)
+    prefix = f"{salt}-{salt}+"
+    if text.startswith("["):
+        head = len(text) - len(text.lstrip("["))
+        return text[:head] + prefix + text[head:]
+    if "=" in text:
+        lhs, rhs = text.split("=", 1)
+        return f"{lhs}= {prefix}{rhs.lstrip()}"
+    return prefix + text
 
 
 def _plain(value: Any) -> str:

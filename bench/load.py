@@ -43,6 +43,7 @@ from _harness import (
     answer_texts,
     baseline,
     emit,
+    fresh_spelling,
     percentile,
     print_table,
     run_threads,
@@ -113,8 +114,9 @@ class Simulated:
             if time.monotonic() >= stop:
                 break
             qid = questions[n % len(questions)]["question_id"]
-            texts = {pid: pair[0] if self.rng.random() < 0.5 else pair[1]
-                     for pid, pair in answers[qid].items()}
+            texts = {pid: fresh_spelling(right if self.rng.random() < 0.5 else wrong, kind,
+                                         self.rng.randrange(1, 10**6))
+                     for pid, (right, wrong, kind) in answers[qid].items()}
             self.submit(qid, texts, give_up)
         retrying(self.student, self.ledger, self.recorder, give_up,
                  lambda: self.student.finish(attempt["attempt_id"]))

@@ -40,6 +40,7 @@ from _harness import (
     answer_texts,
     baseline,
     emit,
+    fresh_spelling,
     percentile,
     print_table,
     run_threads,
@@ -84,7 +85,9 @@ def work(plan: dict[str, Any], stop: float, recorder: Recorder, seed: int) -> in
                 break
             qid = question["question_id"]
             parts = plan["answers"][qid]
-            texts = {pid: pair[0] if rng.random() < 0.5 else pair[1] for pid, pair in parts.items()}
+            texts = {pid: fresh_spelling(right if rng.random() < 0.5 else wrong, kind,
+                                         rng.randrange(1, 10**6))
+                     for pid, (right, wrong, kind) in parts.items()}
             typed = [p["part_id"] for p in question["parts"] if p["kind"] != "choice"]
             try:
                 if typed:

@@ -2,23 +2,25 @@
 Elo ability and the template's Elo rating, and keep every new estimate in ``mastery_history``.
 
 This runs inside every submit, so it is written for the hot path: plain SQL statements on the
-tables (no ORM unit of work), a fixed number of them whatever the number of parts (three reads,
-four writes; a first answer adds the inserts of the learner's new rows), all parts applied in
-memory in order, as if observed one after the other.
+tables (no ORM unit of work), a fixed number of them whatever the number of parts (one read, four
+writes when the caller already read the two Elo ratings, as the submit does in its first query; a
+first answer adds the inserts of the learner's new rows), all parts applied in memory in order,
+as if observed one after the other.
 
-Concurrency: the learner's rows (``skill_mastery``, ``learner_ability``) are locked
-(``FOR UPDATE``, in a fixed order, so no deadlock; only that learner's requests wait). The
-template's rating is shared by every student answering it, so it is read without a lock and moved
-by an atomic delta (``rating = rating + :delta``) as the transaction's last statement: the row lock
-that the update takes is then held only until the commit that follows. Two concurrent answers may
-compute their deltas from the same rating; both are applied, only their sizes are slightly stale,
-which Elo tolerates (each step is small and the next answers correct it).
+Concurrency: the learner's skill rows are locked (``FOR UPDATE``, in skill order, so no deadlock;
+only that learner's requests wait): a BKT step is not additive. The two Elo ratings (the
+learner's ability, the template's rating, which every student answering it shares) are read
+without a lock and moved by atomic deltas (``rating = rating + :delta``), the template's as the
+transaction's last statement, so the row lock that the update takes is held only until the commit
+that follows. Two concurrent answers may compute their deltas from the same rating; both are
+applied, only their sizes are slightly stale, which Elo tolerates (each step is small and the next
+answers correct it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Table, bindparam, select, update
@@ -35,18 +37,42 @@ _ITEM: Table = ItemRating.__table__  # type: ignore[assignment]
 _HISTORY: Table = MasteryHistory.__table__  # type: ignore[assignment]
 
 
+@dataclass(frozen=True)
+class EloStart:
+    """The two Elo ratings before an answer, as stored (None: no row yet)."""
+
+    ability: float | None
+    ability_answers: int | None
+    rating: float | None
+    rating_answers: int | None
+
+
+def elo_start(session: Session, *, user_id: int, template_id: str) -> EloStart:
+    """Read the learner's ability and the template's rating (no lock; see the docstring)."""
+    ability = session.execute(select(_ABILITY.c.ability, _ABILITY.c.answers)
+                              .where(_ABILITY.c.user_id == user_id)).first()
+    item = session.execute(select(_ITEM.c.rating, _ITEM.c.answers)
+                           .where(_ITEM.c.template_id == template_id)).first()
+    return EloStart(*(ability or (None, None)), *(item or (None, None)))
+
+
 def observe_answers(
     session: Session, *, user_id: int, template_id: str, skills: Sequence[str], difficulty: int,
-    scores: Sequence[float], now: datetime,
+    scores: Sequence[float], now: datetime, elo: EloStart | None = None,
 ) -> None:
     """Update the learner's ``skills``, their ability and the template's rating after the graded
-    parts of one submission scored ``scores`` (each 0..1) at ``now``."""
+    parts of one submission scored ``scores`` (each 0..1) at ``now``; ``elo`` is what the caller
+    read of the two ratings (read here when None)."""
+    if not scores:
+        return
     session.flush()  # ORM objects pending in this session are written before our statements
     skills = tuple(sorted(set(skills)))
     fitted = cached_params(session)
     ids, states = _skill_states(session, user_id, skills, fitted)
-    ability, answered = _learner(session, user_id)
-    rating, count = _item(session, template_id, difficulty)
+    elo = elo or elo_start(session, user_id=user_id, template_id=template_id)
+    ability, answered = _ensure_ability(session, user_id, elo)
+    rating, count = _ensure_item(session, template_id, difficulty, elo)
+    start_ability = ability
     item = core.Item(template_id=template_id, skills=skills, rating=rating)
     history = []
     for raw in scores:
@@ -61,12 +87,12 @@ def observe_answers(
                                 core.EloRating(item.rating, count), score, expected=expected)
         ability, answered = moved.learner.value, moved.learner.count
         item, count = replace(item, rating=moved.item.value), moved.item.count
-    if not scores:
-        return
-    _write_skills(session, ids, states, now)
-    session.execute(_HISTORY.insert(), history)
-    session.execute(update(_ABILITY).where(_ABILITY.c.user_id == user_id)
-                    .values(ability=ability, answers=answered, updated_at=now))
+    if states:  # a template without skills moves only the ratings
+        _write_skills(session, ids, states, now)
+        session.execute(_HISTORY.insert(), history)
+    session.execute(update(_ABILITY).where(_ABILITY.c.user_id == user_id).values(
+        ability=_ABILITY.c.ability + (ability - start_ability),
+        answers=_ABILITY.c.answers + len(scores), updated_at=now))
     session.execute(update(_ITEM).where(_ITEM.c.template_id == template_id).values(
         rating=_ITEM.c.rating + (item.rating - rating), answers=_ITEM.c.answers + len(scores),
         updated_at=now))
@@ -96,29 +122,24 @@ def _skill_states(
     return ids, states
 
 
-def _learner(session: Session, user_id: int) -> tuple[float, int]:
-    """The learner's Elo ability and answer count (row locked; created at 0)."""
-    query = (select(_ABILITY.c.ability, _ABILITY.c.answers)
-             .where(_ABILITY.c.user_id == user_id).with_for_update())
-    row = session.execute(query).first()
-    if row is None:
+def _ensure_ability(session: Session, user_id: int, elo: EloStart) -> tuple[float, int]:
+    """The learner's ability and answer count; the row is created at 0 when missing."""
+    if elo.ability is None or elo.ability_answers is None:
         session.execute(insert_ignoring_conflicts(session, _ABILITY, ("user_id",)),
                         {"user_id": user_id, "ability": 0.0, "answers": 0})
-        row = session.execute(query).one()
-    return row.ability, row.answers
+        return 0.0, 0
+    return elo.ability, elo.ability_answers
 
 
-def _item(session: Session, template_id: str, difficulty: int) -> tuple[float, int]:
-    """The template's Elo rating and answer count, read without a lock (created at the
-    author's prior when missing)."""
-    query = select(_ITEM.c.rating, _ITEM.c.answers).where(_ITEM.c.template_id == template_id)
-    row = session.execute(query).first()
-    if row is None:
-        session.execute(insert_ignoring_conflicts(session, _ITEM, ("template_id",)), {
-            "template_id": template_id, "answers": 0,
-            "rating": core.initial_item_rating(difficulty).value})
-        row = session.execute(query).one()
-    return row.rating, row.answers
+def _ensure_item(session: Session, template_id: str, difficulty: int,
+                 elo: EloStart) -> tuple[float, int]:
+    """The template's rating and answer count; the row is created at the author's prior."""
+    if elo.rating is None or elo.rating_answers is None:
+        prior = core.initial_item_rating(difficulty).value
+        session.execute(insert_ignoring_conflicts(session, _ITEM, ("template_id",)),
+                        {"template_id": template_id, "answers": 0, "rating": prior})
+        return prior, 0
+    return elo.rating, elo.rating_answers
 
 
 def _write_skills(session: Session, ids: dict[str, int], states: dict[str, core.SkillState],

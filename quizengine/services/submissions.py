@@ -3,8 +3,9 @@
 Order of work in :func:`submit_answers`, written for the hot path (a fixed, small number of plain
 SQL statements, no ORM unit of work):
 
-1. one read of the question, its attempt, quiz and template, and of a submission already stored
-   under this idempotency key (a retry returns the stored result without grading again);
+1. one read of the question, its attempt, quiz and template, the two Elo ratings, and a
+   submission already stored under this idempotency key (a retry returns the stored result
+   without grading again);
 2. grade with ``check``, holding no lock;
 3. lock the attempt row (``SELECT ... FOR UPDATE``) and re-read whether it is finished: a finish
    (which takes the same lock) either committed first, and we refuse, or waits for our commit and
@@ -33,6 +34,8 @@ from quizengine.core.errors import InputError
 from quizengine.db.base import utcnow
 from quizengine.db.models import (
     Attempt,
+    ItemRating,
+    LearnerAbility,
     QuestionInstance,
     Quiz,
     Submission,
@@ -53,6 +56,8 @@ _QUIZ: Table = Quiz.__table__  # type: ignore[assignment]
 _TEMPLATE: Table = Template.__table__  # type: ignore[assignment]
 _SUBMISSION: Table = Submission.__table__  # type: ignore[assignment]
 _PART: Table = SubmissionPart.__table__  # type: ignore[assignment]
+_ABILITY: Table = LearnerAbility.__table__  # type: ignore[assignment]
+_ITEM: Table = ItemRating.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,7 @@ class QuestionContext:
     skills: tuple[str, ...]
     difficulty: int
     stored_id: int | None  # the submission already stored under the request's key
+    elo: mastery_updates.EloStart  # the learner's ability and the template's rating now
 
     def visibility(self, *, submitted: bool) -> Visibility:
         return variants.visibility_rules(
@@ -114,15 +120,20 @@ def question_context(session: Session, *, question_id: int, user_id: int,
     """The question ``question_id`` of ``user_id`` (NotFoundError for anyone else's), its
     attempt, quiz settings and template, and the id of a submission stored under the key."""
     i, a, q, t, s = _INSTANCE.c, _ATTEMPT.c, _QUIZ.c, _TEMPLATE.c, _SUBMISSION.c
+    ability, item = _ABILITY.c, _ITEM.c
     row = session.execute(
         select(i.id, i.attempt_id, i.template_id, i.version, i.seed, i.grading, a.mode,
                a.finished_at, q.closes_at, q.feedback_when, q.solutions_when, t.skills,
-               t.difficulty, s.id.label("stored_id"))
+               t.difficulty, s.id.label("stored_id"), ability.ability,
+               ability.answers.label("ability_answers"), item.rating,
+               item.answers.label("rating_answers"))
         .join(_ATTEMPT, a.id == i.attempt_id)
         .join(_TEMPLATE, t.id == i.template_id)
         .outerjoin(_QUIZ, q.id == a.quiz_id)
         .outerjoin(_SUBMISSION, and_(s.question_instance_id == i.id,
                                      s.idempotency_key == idempotency_key))
+        .outerjoin(_ABILITY, ability.user_id == a.user_id)
+        .outerjoin(_ITEM, item.template_id == i.template_id)
         .where(i.id == question_id, a.user_id == user_id)).first()
     if row is None:
         raise NotFoundError(f"no question {question_id}")
@@ -131,7 +142,9 @@ def question_context(session: Session, *, question_id: int, user_id: int,
         seed=row.seed, grading=row.grading, mode=row.mode, finished=row.finished_at is not None,
         closes_at=row.closes_at, feedback_when=row.feedback_when,
         solutions_when=row.solutions_when, skills=tuple(row.skills or ()),
-        difficulty=row.difficulty, stored_id=row.stored_id)
+        difficulty=row.difficulty, stored_id=row.stored_id,
+        elo=mastery_updates.EloStart(row.ability, row.ability_answers, row.rating,
+                                     row.rating_answers))
 
 
 def own_question(session: Session, *, question_id: int, user_id: int) -> QuestionInstance:
@@ -221,7 +234,8 @@ def submit_answers(
          "feedback": r.feedback} for r in results])
     mastery_updates.observe_answers(
         session, user_id=user_id, template_id=context.template_id, skills=context.skills,
-        difficulty=context.difficulty, scores=[r.score for r in results], now=now)
+        difficulty=context.difficulty, scores=[r.score for r in results], now=now,
+        elo=context.elo)
     return SubmissionView(submission_id=submission_id, score=score, parts=tuple(results),
                           stored=True, created_at=now, feedback_visible=shown)
 

@@ -1,0 +1,68 @@
+"""The submit hot path issues a fixed, small number of SQL statements, whatever the number of
+parts: a regression guard for throughput (issue 4), counted, not timed."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event, select
+
+from quizengine.db.models import MasteryHistory, Submission
+from quizengine.services import attempts, submissions, users
+
+SECRET = "test-secret-key-not-for-production"
+TEMPLATE = "w1-chain-rule/power-of-polynomial"
+# context read, attempt lock, submission insert, parts insert, skill rows (read and write),
+# history insert, ability delta, item delta
+STATEMENTS_PER_SUBMIT = 9
+# the learner's new rows (skill insert and re-read, ability, item rating) and, once per process
+# and PARAMS_TTL_SECONDS, the skill parameters
+FIRST_ANSWER_EXTRA = 5
+
+
+@pytest.fixture
+def db(app):
+    return app.extensions["quizengine.db"].session
+
+
+def _question(db, user_id: int) -> int:
+    with db() as s, s.begin():
+        attempt = attempts.start_attempt(s, user_id=user_id, quiz_id="w1-chain-rule",
+                                         secret=SECRET)
+        return attempts.add_question(s, attempt=attempt, slot=99, template_id=TEMPLATE,
+                                     version=1, secret=SECRET).id
+
+
+def _counted_submit(db, engine, user_id: int, qid: int, answers: dict[str, str],
+                    key: str) -> tuple[int, submissions.SubmissionView]:
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:
+        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        with db() as s, s.begin():
+            view = submissions.submit_answers(s, question_id=qid, user_id=user_id,
+                                              answers=answers, idempotency_key=key)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements), view
+
+
+def test_a_submission_costs_a_fixed_number_of_statements(db, app, chain_quiz, answers_for):
+    engine = app.extensions["quizengine.db"].engine
+    with db() as s, s.begin():
+        user_id = users.create_user(s, username="counted", password="long enough").id
+    first_qid, second_qid = _question(db, user_id), _question(db, user_id)
+    first, view = _counted_submit(db, engine, user_id, first_qid, answers_for(first_qid), "a")
+    assert view.stored and first <= STATEMENTS_PER_SUBMIT + FIRST_ANSWER_EXTRA
+    later, view = _counted_submit(db, engine, user_id, second_qid,
+                                  answers_for(second_qid, wrong=True), "b")
+    assert view.stored and later == STATEMENTS_PER_SUBMIT
+    replay, view = _counted_submit(db, engine, user_id, second_qid, {}, "b")
+    assert view.replayed and replay <= 3  # the context read, then the stored rows
+    with db() as s:
+        assert s.scalar(select(Submission.id).where(Submission.idempotency_key == "b"))
+        assert len(s.scalars(select(MasteryHistory).where(
+            MasteryHistory.user_id == user_id)).all()) == 2
