@@ -36,6 +36,25 @@ _ABILITY: Table = LearnerAbility.__table__  # type: ignore[assignment]
 _ITEM: Table = ItemRating.__table__  # type: ignore[assignment]
 _HISTORY: Table = MasteryHistory.__table__  # type: ignore[assignment]
 
+# Built once, bound per call (the hot path of every submission).
+_SKILL_ROWS = (select(_SKILL.c.id, _SKILL.c.skill, _SKILL.c.p_mastery, _SKILL.c.attempts,
+                      _SKILL.c.updated_at)
+               .where(_SKILL.c.user_id == bindparam("user_id"),
+                      _SKILL.c.skill.in_(bindparam("skills", expanding=True)))
+               .order_by(_SKILL.c.skill).with_for_update())
+_WRITE_SKILL = (update(_SKILL).where(_SKILL.c.id == bindparam("row_id"))
+                .values(p_mastery=bindparam("new_mastery"), attempts=bindparam("new_attempts"),
+                        updated_at=bindparam("moved_at")))
+_INSERT_HISTORY = _HISTORY.insert()
+_MOVE_ABILITY = (update(_ABILITY).where(_ABILITY.c.user_id == bindparam("learner"))
+                 .values(ability=_ABILITY.c.ability + bindparam("delta"),
+                         answers=_ABILITY.c.answers + bindparam("count"),
+                         updated_at=bindparam("moved_at")))
+_MOVE_ITEM = (update(_ITEM).where(_ITEM.c.template_id == bindparam("template"))
+              .values(rating=_ITEM.c.rating + bindparam("delta"),
+                      answers=_ITEM.c.answers + bindparam("count"),
+                      updated_at=bindparam("moved_at")))
+
 
 @dataclass(frozen=True)
 class EloStart:
@@ -88,14 +107,14 @@ def observe_answers(
         ability, answered = moved.learner.value, moved.learner.count
         item, count = replace(item, rating=moved.item.value), moved.item.count
     if states:  # a template without skills moves only the ratings
-        _write_skills(session, ids, states, now)
-        session.execute(_HISTORY.insert(), history)
-    session.execute(update(_ABILITY).where(_ABILITY.c.user_id == user_id).values(
-        ability=_ABILITY.c.ability + (ability - start_ability),
-        answers=_ABILITY.c.answers + len(scores), updated_at=now))
-    session.execute(update(_ITEM).where(_ITEM.c.template_id == template_id).values(
-        rating=_ITEM.c.rating + (item.rating - rating), answers=_ITEM.c.answers + len(scores),
-        updated_at=now))
+        session.execute(_WRITE_SKILL, [
+            {"row_id": ids[s], "new_mastery": state.mastery, "new_attempts": state.attempts,
+             "moved_at": now} for s, state in states.items()])
+        session.execute(_INSERT_HISTORY, history)
+    session.execute(_MOVE_ABILITY, {"learner": user_id, "delta": ability - start_ability,
+                                    "count": len(scores), "moved_at": now})
+    session.execute(_MOVE_ITEM, {"template": template_id, "delta": item.rating - rating,
+                                 "count": len(scores), "moved_at": now})
 
 
 def _skill_states(
@@ -104,17 +123,14 @@ def _skill_states(
 ) -> tuple[dict[str, int], dict[str, core.SkillState]]:
     """The learner's rows for ``skills`` (locked, created at ``p_init`` when missing): row ids
     and states by skill."""
-    query = (select(_SKILL.c.id, _SKILL.c.skill, _SKILL.c.p_mastery, _SKILL.c.attempts,
-                    _SKILL.c.updated_at)
-             .where(_SKILL.c.user_id == user_id, _SKILL.c.skill.in_(skills))
-             .order_by(_SKILL.c.skill).with_for_update())
-    rows = session.execute(query).all()
+    bound = {"user_id": user_id, "skills": list(skills)}
+    rows = session.execute(_SKILL_ROWS, bound).all()
     missing = set(skills) - {row.skill for row in rows}
     if missing:
         session.execute(insert_ignoring_conflicts(session, _SKILL, ("user_id", "skill")), [
             {"user_id": user_id, "skill": s, "attempts": 0,
              "p_mastery": core.params_for(s, fitted).p_init} for s in sorted(missing)])
-        rows = session.execute(query).all()
+        rows = session.execute(_SKILL_ROWS, bound).all()
     ids = {row.skill: row.id for row in rows}
     states = {row.skill: core.SkillState(row.skill, row.p_mastery, row.attempts,
                                          row.updated_at if row.attempts else None)
@@ -140,13 +156,3 @@ def _ensure_item(session: Session, template_id: str, difficulty: int,
                         {"template_id": template_id, "answers": 0, "rating": prior})
         return prior, 0
     return elo.rating, elo.rating_answers
-
-
-def _write_skills(session: Session, ids: dict[str, int], states: dict[str, core.SkillState],
-                  now: datetime) -> None:
-    statement = (update(_SKILL).where(_SKILL.c.id == bindparam("row_id"))
-                 .values(p_mastery=bindparam("new_mastery"), attempts=bindparam("new_attempts"),
-                         updated_at=now))
-    session.execute(statement, [
-        {"row_id": ids[s], "new_mastery": state.mastery, "new_attempts": state.attempts}
-        for s, state in states.items()])

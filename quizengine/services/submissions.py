@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, select
+from sqlalchemy import Select, Table, and_, bindparam, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 from quizengine.core import parsing
 from quizengine.core.checking import check
@@ -115,26 +116,42 @@ class QuestionContext:
             finished=self.finished, submitted=submitted)
 
 
+def _context_statement() -> Select[Any]:
+    i, a, q, t, s = _INSTANCE.c, _ATTEMPT.c, _QUIZ.c, _TEMPLATE.c, _SUBMISSION.c
+    ability, item = _ABILITY.c, _ITEM.c
+    return (select(i.id, i.attempt_id, i.template_id, i.version, i.seed, i.grading, a.mode,
+                   a.finished_at, q.closes_at, q.feedback_when, q.solutions_when, t.skills,
+                   t.difficulty, s.id.label("stored_id"), ability.ability,
+                   ability.answers.label("ability_answers"), item.rating,
+                   item.answers.label("rating_answers"))
+            .join(_ATTEMPT, a.id == i.attempt_id)
+            .join(_TEMPLATE, t.id == i.template_id)
+            .outerjoin(_QUIZ, q.id == a.quiz_id)
+            .outerjoin(_SUBMISSION, and_(s.question_instance_id == i.id,
+                                         s.idempotency_key == bindparam("key")))
+            .outerjoin(_ABILITY, ability.user_id == a.user_id)
+            .outerjoin(_ITEM, item.template_id == i.template_id)
+            .where(i.id == bindparam("question_id"), a.user_id == bindparam("user_id")))
+
+
+# Built once: the hot path's statements are only bound and executed (half the cost of building
+# them per request).
+_CONTEXT = _context_statement()
+_LOCK_ATTEMPT = (select(_ATTEMPT.c.finished_at).where(_ATTEMPT.c.id == bindparam("attempt_id"))
+                 .with_for_update())
+_STORED_ID = select(_SUBMISSION.c.id).where(
+    _SUBMISSION.c.question_instance_id == bindparam("question_id"),
+    _SUBMISSION.c.idempotency_key == bindparam("key"))
+_INSERT_PARTS = _PART.insert()
+
+
 def question_context(session: Session, *, question_id: int, user_id: int,
                      idempotency_key: str = "") -> QuestionContext:
     """The question ``question_id`` of ``user_id`` (NotFoundError for anyone else's), its
-    attempt, quiz settings and template, and the id of a submission stored under the key."""
-    i, a, q, t, s = _INSTANCE.c, _ATTEMPT.c, _QUIZ.c, _TEMPLATE.c, _SUBMISSION.c
-    ability, item = _ABILITY.c, _ITEM.c
-    row = session.execute(
-        select(i.id, i.attempt_id, i.template_id, i.version, i.seed, i.grading, a.mode,
-               a.finished_at, q.closes_at, q.feedback_when, q.solutions_when, t.skills,
-               t.difficulty, s.id.label("stored_id"), ability.ability,
-               ability.answers.label("ability_answers"), item.rating,
-               item.answers.label("rating_answers"))
-        .join(_ATTEMPT, a.id == i.attempt_id)
-        .join(_TEMPLATE, t.id == i.template_id)
-        .outerjoin(_QUIZ, q.id == a.quiz_id)
-        .outerjoin(_SUBMISSION, and_(s.question_instance_id == i.id,
-                                     s.idempotency_key == idempotency_key))
-        .outerjoin(_ABILITY, ability.user_id == a.user_id)
-        .outerjoin(_ITEM, item.template_id == i.template_id)
-        .where(i.id == question_id, a.user_id == user_id)).first()
+    attempt, quiz settings and template, the two Elo ratings, and the id of a submission stored
+    under the key."""
+    row = session.execute(_CONTEXT, {"question_id": question_id, "user_id": user_id,
+                                     "key": idempotency_key}).first()
     if row is None:
         raise NotFoundError(f"no question {question_id}")
     return QuestionContext(
@@ -217,18 +234,17 @@ def submit_answers(
                               feedback_visible=shown)
     weights = {p.part_id: p.weight for p in parts}
     score = sum(r.score * weights[r.part_id] for r in results) / (sum(weights.values()) or 1.0)
-    finished_at = session.execute(select(_ATTEMPT.c.finished_at)
-                                  .where(_ATTEMPT.c.id == context.attempt_id)
-                                  .with_for_update()).scalar_one()
+    finished_at = session.execute(_LOCK_ATTEMPT,
+                                  {"attempt_id": context.attempt_id}).scalar_one()
     _check_open(finished_at is not None, context, now)
-    submission_id = session.execute(
-        insert_ignoring_conflicts(session, _SUBMISSION, ("question_instance_id", "idempotency_key"))
-        .values(question_instance_id=context.id, user_id=user_id, idempotency_key=idempotency_key,
-                score=score, created_at=now)
-        .returning(_SUBMISSION.c.id)).scalar_one_or_none()
+    submission_id = session.execute(_insert_submission(session), {
+        "question_instance_id": context.id, "user_id": user_id, "idempotency_key": idempotency_key,
+        "score": score, "created_at": now}).scalar_one_or_none()
     if submission_id is None:  # a twin with the same key committed first (it held our lock)
-        return _replay(session, _stored_id(session, context.id, idempotency_key), shown)
-    session.execute(_PART.insert(), [
+        stored = session.execute(_STORED_ID, {"question_id": context.id,
+                                              "key": idempotency_key}).scalar_one()
+        return _replay(session, stored, shown)
+    session.execute(_INSERT_PARTS, [
         {"submission_id": submission_id, "part_id": r.part_id, "raw_text": r.answer,
          "reading_latex": r.latex, "verdict": r.verdict, "code": r.code[:80], "score": r.score,
          "feedback": r.feedback} for r in results])
@@ -259,10 +275,17 @@ def _grade(part: GradingPart, answer: str) -> PartResult:
                       verdict.interpreted, answer, verdict.code)
 
 
-def _stored_id(session: Session, question_id: int, key: str) -> int:
-    return session.execute(select(_SUBMISSION.c.id).where(
-        _SUBMISSION.c.question_instance_id == question_id,
-        _SUBMISSION.c.idempotency_key == key)).scalar_one()
+def _insert_submission(session: Session) -> Insert:
+    """The submission insert that skips a (question, key) already stored (built per dialect)."""
+    dialect = session.get_bind().dialect.name
+    if dialect not in _INSERTS:
+        _INSERTS[dialect] = (insert_ignoring_conflicts(
+            session, _SUBMISSION, ("question_instance_id", "idempotency_key"))
+            .returning(_SUBMISSION.c.id))
+    return _INSERTS[dialect]
+
+
+_INSERTS: dict[str, Insert] = {}
 
 
 def _replay(session: Session, submission_id: int, feedback_visible: bool) -> SubmissionView:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, bindparam, delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -154,12 +154,15 @@ def get_user(session: Session, user_id: int) -> User:
     return user
 
 
+_USERS: Table = User.__table__  # type: ignore[assignment]
+_ACTIVE_IDENTITY = (select(_USERS.c.id, _USERS.c.username, _USERS.c.role)
+                    .where(_USERS.c.id == bindparam("user_id"), _USERS.c.is_active.is_(True)))
+
+
 def active_identity(session: Session, user_id: int) -> tuple[int, str, str] | None:
     """(id, username, role) of the user ``user_id`` when active, else None: what every
-    authenticated request needs, in one small query (no ORM object)."""
-    table = User.__table__
-    row = session.execute(select(table.c.id, table.c.username, table.c.role)
-                          .where(table.c.id == user_id, table.c.is_active.is_(True))).first()
+    authenticated request needs, in one small prebuilt query (no ORM object)."""
+    row = session.execute(_ACTIVE_IDENTITY, {"user_id": user_id}).first()
     return (row.id, row.username, row.role) if row is not None else None
 
 
