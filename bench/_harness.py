@@ -213,8 +213,10 @@ def setup(url: str, *, quiz_id: str, students: int, questions: int,
 
 
 def answer_texts(url: str, question_ids: list[int]) -> dict[int, dict[str, tuple[str, str, str]]]:
-    """``{question_id: {part_id: (right, wrong, kind)}}``, read from the served variants through the
-    services (the bench's oracle: a real student would have to work these out)."""
+    """``{question_id: {part_id: (right, wrong, kind)}}``, read from what the server stored for
+    grading when it served each question (the bench's oracle: a real student would have to work
+    these out). Cheap: the stored record is read back, no variant is generated on the client,
+    whose CPU the server needs."""
     from sqlalchemy.orm import Session
 
     from quizengine.db import make_engine
@@ -225,8 +227,8 @@ def answer_texts(url: str, question_ids: list[int]) -> dict[int, dict[str, tuple
     out: dict[int, dict[str, tuple[str, str, str]]] = {}
     with Session(engine) as session:
         for qid in question_ids:
-            variant = variants.variant_of(session, session.get(QuestionInstance, qid), plots=False)
-            out[qid] = {p.part_id: (right_text(p), wrong_text(p), p.kind) for p in variant.parts}
+            parts = variants.grading_parts(session, session.get(QuestionInstance, qid))
+            out[qid] = {p.part_id: (right_text(p), wrong_text(p), p.kind) for p in parts}
     return out
 
 
@@ -259,7 +261,8 @@ def wrong_text(part: Any) -> str:
     """A well-formed answer that is wrong (another option, or the right one plus one)."""
     if part.kind == "choice":
         right = set(str(part.expected).split(","))
-        return next((c.id for c in part.choices if c.id not in right), str(part.expected))
+        ids = [getattr(c, "id", c) for c in part.choices]  # options, or their ids
+        return next((i for i in ids if i not in right), str(part.expected))
     text = right_text(part)
     if text.startswith("["):
         return text.replace("[", "[(", 1).replace(",", ")+1,", 1) if "," in text else text

@@ -23,13 +23,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from quizengine.core.questions import (  # noqa: E402  # noqa: E402
+from quizengine.core.questions import (  # noqa: E402
+    drafting,
     expressions,
     generate,
     load_bank,
     loader,
     params,
     plots,
+    printing,
     render,
     scope,
 )
@@ -42,8 +44,10 @@ def clear_caches() -> None:
     render._compile.cache_clear()
     render._render_markdown.cache_clear()
     expressions._evaluate.cache_clear()
-    render._latex_cached.cache_clear()
-    render._text_cached.cache_clear()
+    printing._latex_cached.cache_clear()
+    printing._text_cached.cache_clear()
+    printing.clear_memos()
+    drafting.constraint_schedule.cache_clear()
     expressions.split_condition.cache_clear()
     params._integers.cache_clear()
     plots._CACHE.clear()

@@ -2,14 +2,20 @@
 gunicorn workers are SIGKILLed (and, optionally, PostgreSQL restarts) under load.
 
     .venv/bin/python bench/load.py [--quick] [--students 200] [--duration 300] [--kill-every 60]
+                                   [--think 2] [--ramp 30]
                                    [--restart-postgres [--pg-cluster 15/main]]
 
-Students log in, start an attempt, then submit answers (right or wrong at random) with a fresh
+Students arrive at random over ``--ramp`` seconds, log in, start an attempt, then submit answers
+(right or wrong at random, spelt afresh so the checker's caches never answer) with a fresh
 ``Idempotency-Key`` each; every ``--per-attempt`` submissions they finish the attempt and start
-another. On a connection error or a 5xx they retry the same request with the same key (backoff
-50 ms doubling to 1 s), as a real client does. A killer thread SIGKILLs one gunicorn worker every
-``--kill-every`` seconds (at least once per run). Afterwards, with the server stopped, the
-database is checked against what the server acknowledged:
+another. Before each action a student pauses (exponential, mean ``--think`` seconds, 2 by
+default: far quicker than anyone works out an answer, so 200 students offer ~100 requests/s, a
+deadline rush many times over; with no pause, Little's law would set the latency to
+students / throughput whatever the server does). On a connection error or a 5xx they retry
+the same request with the same key (backoff 50 ms doubling to 1 s), as a real client does. A
+killer thread SIGKILLs one gunicorn worker every ``--kill-every`` seconds (at least once per run).
+Afterwards, with the server stopped, the database is checked against what the server
+acknowledged:
 
 - ``lost``: acknowledged (2xx, ``stored``) but no row with that question and key;
 - ``duplicated``: more than one row for an acknowledged key, or a row whose id is not the one
@@ -94,8 +100,15 @@ class Simulated:
         self.student = Student(server_url, name, recorder)
         self.rng = random.Random(seed)
 
-    def run(self, stop: float) -> None:
+    def think(self, stop: float) -> None:
+        """Pause like a student working out the next answer: exponential, mean ``--think``."""
+        if self.args.think > 0:
+            time.sleep(min(self.rng.expovariate(1.0 / self.args.think),
+                           max(0.0, stop - time.monotonic())))
+
+    def run(self, stop: float, arrival: float) -> None:
         give_up = stop + GRACE_SECONDS
+        time.sleep(max(0.0, arrival - time.monotonic()))
         try:
             retrying(self.student, self.ledger, self.recorder, give_up, self.student.login)
             while time.monotonic() < stop:
@@ -106,11 +119,13 @@ class Simulated:
             self.student.close()
 
     def one_attempt(self, stop: float, give_up: float) -> None:
+        self.think(stop)
         attempt = retrying(self.student, self.ledger, self.recorder, give_up,
                            lambda: self.student.start(self.args.quiz))
         questions = attempt["questions"]
         answers = self.oracle([q["question_id"] for q in questions], give_up)
         for n in range(self.args.per_attempt):
+            self.think(stop)
             if time.monotonic() >= stop:
                 break
             qid = questions[n % len(questions)]["question_id"]
@@ -243,12 +258,18 @@ def parse_args() -> Any:
     parser.add_argument("--quiz", default="w1-product-rule")
     parser.add_argument("--questions", type=int, default=3, help="questions per attempt")
     parser.add_argument("--per-attempt", type=int, default=6, help="submissions per attempt")
+    parser.add_argument("--think", type=float, default=2.0,
+                        help="mean seconds a student pauses before each action (0: none)")
+    parser.add_argument("--ramp", type=float, default=None,
+                        help="students arrive at random over this many seconds (default: a "
+                             "tenth of the duration, at most 30)")
     parser.add_argument("--restart-postgres", action="store_true")
     parser.add_argument("--pg-cluster", default=None, help="version/name (default: the only one)")
     parser.add_argument("--pg-down", type=float, default=3.0, help="seconds PostgreSQL is down")
     args = parser.parse_args()
     args.students = args.students or (50 if args.quick else 200)
     args.duration = args.duration or (20.0 if args.quick else 300.0)
+    args.ramp = min(30.0, args.duration / 10) if args.ramp is None else args.ramp
     if args.pg_cluster is None:
         versions = sorted(os.listdir("/etc/postgresql")) if os.path.isdir("/etc/postgresql") else []
         args.pg_cluster = f"{versions[-1] if versions else '15'}/main"
@@ -291,8 +312,10 @@ def run(args: Any, server: Server, db_url: str, names: list[str], ledger: Ledger
         thread.start()
     students = [Simulated(args, server.url, db_url, name, ledger, recorder, seed=i)
                 for i, name in enumerate(names)]
+    ramp = random.Random(11)
+    arrivals = [time.monotonic() + ramp.uniform(0.0, args.ramp) for _ in students]
     started = time.perf_counter()
-    run_threads(lambda i: students[i].run(stop), len(students))
+    run_threads(lambda i: students[i].run(stop, arrivals[i]), len(students))
     for thread in chaos:
         thread.join()
     return time.perf_counter() - started
@@ -324,6 +347,9 @@ def report(args: Any, recorder: Recorder, ledger: Ledger, checked: dict[str, Any
     ok = (checked["lost"] == checked["duplicated"] == checked["mismatched"] == 0
           and checked["orphans"] == 0 and not hard and after_restart != 0)
     print(f"verdict: {'no acknowledged submission lost or duplicated' if ok else 'FAILED'}")
+    p99 = percentile(timed, 99)
+    print(f"latency: p99 {p99} ms over every request (target < 500 ms: "
+          f"{'met' if p99 < 500 else 'MISSED'})")
     emit({"students": args.students, "duration_s": round(duration, 1),
           "acknowledged": len(ledger.acked), "not_stored": ledger.not_stored,
           "lost": checked["lost"], "duplicated": checked["duplicated"],
@@ -334,9 +360,10 @@ def report(args: Any, recorder: Recorder, ledger: Ledger, checked: dict[str, Any
           "postgres_restarted": bool(pg_log), "acknowledged_after_restart": after_restart,
           "requests_per_s": round(len(timed) / duration, 1),
           "submissions_per_s": round(len(ledger.acked) / duration, 1),
-          "p50_ms": percentile(timed, 50), "p99_ms": percentile(timed, 99),
-          "errors": sum(hard.values()), "retryable_errors": recorder.total_errors() - sum(
-              hard.values()), "retries": ledger.retries,
+          "p50_ms": percentile(timed, 50), "p99_ms": p99, "think_s": args.think,
+          "ramp_s": args.ramp, "errors": sum(hard.values()),
+          "retryable_errors": recorder.total_errors() - sum(hard.values()),
+          "retries": ledger.retries,
           "replayed_after_retry": ledger.replayed_after_retry,
           "baseline_requests_per_s": round(base[0], 1), "ok": ok, **extra})
 
