@@ -19,4 +19,5 @@ def insert_ignoring_conflicts(session: Session, table: Table, keys: Sequence[str
     if dialect not in ("postgresql", "sqlite"):
         raise NotImplementedError(f"no ON CONFLICT support for {dialect}")
     module: Any = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(table).on_conflict_do_nothing(index_elements=list(keys))
+    statement: Insert = module.insert(table).on_conflict_do_nothing(index_elements=list(keys))
+    return statement

@@ -20,7 +20,7 @@ answers correct it).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Table, bindparam, select, update
@@ -91,11 +91,11 @@ def observe_answers(
     elo = elo or elo_start(session, user_id=user_id, template_id=template_id)
     ability, answered = _ensure_ability(session, user_id, elo)
     rating, count = _ensure_item(session, template_id, difficulty, elo)
-    start_ability = ability
-    item = core.Item(template_id=template_id, skills=skills, rating=rating)
+    start_ability, start_rating = ability, rating
     history = []
     for raw in scores:
         score = min(max(float(raw), 0.0), 1.0)
+        item = core.Item(template_id=template_id, skills=skills, rating=rating)
         current = core.current_masteries(states, skills, now=now, params=fitted)
         expected = core.predict_item(item, current, params=fitted, ability=ability)
         states = {**states, **core.observe_item(states, item, score, now=now, params=fitted,
@@ -103,9 +103,9 @@ def observe_answers(
         history += [{"user_id": user_id, "skill": s, "p_mastery": states[s].mastery, "at": now}
                     for s in skills]
         moved = core.elo_update(core.EloRating(ability, answered),
-                                core.EloRating(item.rating, count), score, expected=expected)
+                                core.EloRating(rating, count), score, expected=expected)
         ability, answered = moved.learner.value, moved.learner.count
-        item, count = replace(item, rating=moved.item.value), moved.item.count
+        rating, count = moved.item.value, moved.item.count
     if states:  # a template without skills moves only the ratings
         session.execute(_WRITE_SKILL, [
             {"row_id": ids[s], "new_mastery": state.mastery, "new_attempts": state.attempts,
@@ -113,7 +113,7 @@ def observe_answers(
         session.execute(_INSERT_HISTORY, history)
     session.execute(_MOVE_ABILITY, {"learner": user_id, "delta": ability - start_ability,
                                     "count": len(scores), "moved_at": now})
-    session.execute(_MOVE_ITEM, {"template": template_id, "delta": item.rating - rating,
+    session.execute(_MOVE_ITEM, {"template": template_id, "delta": rating - start_rating,
                                  "count": len(scores), "moved_at": now})
 
 

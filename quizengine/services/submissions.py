@@ -143,6 +143,11 @@ _STORED_ID = select(_SUBMISSION.c.id).where(
     _SUBMISSION.c.question_instance_id == bindparam("question_id"),
     _SUBMISSION.c.idempotency_key == bindparam("key"))
 _INSERT_PARTS = _PART.insert()
+_SERVED = (select(_INSTANCE.c.template_id, _INSTANCE.c.version, _INSTANCE.c.seed,
+                  _INSTANCE.c.grading)
+           .join(_ATTEMPT, _ATTEMPT.c.id == _INSTANCE.c.attempt_id)
+           .where(_INSTANCE.c.id == bindparam("question_id"),
+                  _ATTEMPT.c.user_id == bindparam("user_id")))
 
 
 def question_context(session: Session, *, question_id: int, user_id: int,
@@ -182,8 +187,10 @@ def validate_answer(
     session: Session, *, question_id: int, user_id: int, part_id: str, answer: str
 ) -> Validation:
     """How ``answer`` reads for this part ("we read your answer as …"), without grading it."""
-    context = question_context(session, question_id=question_id, user_id=user_id)
-    part = _part(variants.grading_parts(session, context), part_id)
+    served = session.execute(_SERVED, {"question_id": question_id, "user_id": user_id}).first()
+    if served is None:
+        raise NotFoundError(f"no question {question_id}")
+    part = _part(variants.grading_parts(session, served), part_id)
     if not answer.strip():
         return Validation(False, "", "Type an answer.")
     if len(answer) > MAX_ANSWER_LENGTH:

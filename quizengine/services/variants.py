@@ -79,15 +79,19 @@ _cache = _VariantCache(CACHE_SIZE)
 class Served(Protocol):
     """A served question as far as its variant goes (a ``QuestionInstance`` or a lighter row)."""
 
-    template_id: str
-    version: int
-    seed: int
+    @property
+    def template_id(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def seed(self) -> int: ...
 
 
 class Graded(Served, Protocol):
     """A served question with its stored grading record."""
 
-    grading: dict[str, Any] | None
+    @property
+    def grading(self) -> dict[str, Any] | None: ...
 
 
 def variant_of(session: Session, instance: Served, *, plots: bool = True) -> Any:
