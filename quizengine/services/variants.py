@@ -97,8 +97,17 @@ class Graded(Served, Protocol):
 def variant_of(session: Session, instance: Served, *, plots: bool = True) -> Any:
     """The exact variant served as ``instance`` (same template version, same seed); with
     ``plots=False`` the figures may be missing (grading, option order) or present (cached)."""
-    version = catalog.get_version(session, instance.template_id, instance.version)
-    return _cache.get(version.source, instance.seed, plots)
+    return _cache.get(_source(session, instance.template_id, instance.version), instance.seed,
+                      plots)
+
+
+def _source(session: Session, template_id: str, version: int) -> str:
+    """The source of a stored version, read once per session (versions never change)."""
+    sources: dict[tuple[str, int], str] = session.info.setdefault("template_sources", {})
+    key = (template_id, version)
+    if key not in sources:
+        sources[key] = catalog.get_version(session, template_id, version).source
+    return sources[key]
 
 
 def preview_variant(session: Session, template_id: str, *, seed: int,
