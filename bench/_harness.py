@@ -110,7 +110,8 @@ def free_port() -> int:
 
 @dataclass
 class Server:
-    """gunicorn (gthread) serving ``quizengine.web.wsgi:app`` on a free port."""
+    """gunicorn with the production settings (``quizengine/web/gunicorn_conf.py``: gthread,
+    preloaded app) serving ``quizengine.web.wsgi:app`` on a free port."""
 
     env: dict[str, str]
     workers: int = 4
@@ -127,9 +128,9 @@ class Server:
     def start(self, timeout: float = 60.0) -> Server:
         self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - open while gunicorn runs
             prefix="gunicorn-", suffix=".log", delete=False)
-        cmd = [str(BIN / "gunicorn"), "-w", str(self.workers), "-k", "gthread",
-               "--threads", str(self.threads), "-b", f"127.0.0.1:{self.port}",
-               "--keep-alive", "30", "--graceful-timeout", "5", self.app]
+        cmd = [str(BIN / "gunicorn"), "-c", "python:quizengine.web.gunicorn_conf",
+               "-w", str(self.workers), "--threads", str(self.threads),
+               "-b", f"127.0.0.1:{self.port}", "--graceful-timeout", "5", self.app]
         self.process = subprocess.Popen(cmd, env=self.env, cwd=ROOT, stdout=self.log,
                                         stderr=subprocess.STDOUT)
         self.wait_ready(timeout)

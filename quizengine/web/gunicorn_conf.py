@@ -1,0 +1,32 @@
+"""Production gunicorn settings: ``gunicorn -c python:quizengine.web.gunicorn_conf
+quizengine.web.wsgi:app``. Each setting can be overridden on the command line.
+
+- ``gthread`` workers: a worker overlaps its requests' database round trips with other requests'
+  Python work; kept-alive client connections are held by the worker's poller, not a thread.
+- ``preload_app``: the app (SymPy, the bank's parser tables, the templates) is imported once in
+  the master; workers are forked from it. A worker that dies (OOM, SIGKILL) is replaced by a
+  fork in milliseconds instead of a multi-second import that would compete for the cores with
+  the requests in flight. Nothing in the app factory opens a connection or a thread, and each
+  worker drops any pooled connection it inherited (``post_fork``), so no socket is shared.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+bind = os.environ.get("QUIZENGINE_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("QUIZENGINE_WORKERS", str(2 * (os.cpu_count() or 1))))
+worker_class = "gthread"
+threads = int(os.environ.get("QUIZENGINE_THREADS", "4"))
+preload_app = True
+keepalive = 30
+graceful_timeout = 10
+timeout = 60
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """Forget connections pooled before the fork (SQLAlchemy's advice for multiprocessing)."""
+    database = getattr(worker.app.wsgi(), "extensions", {}).get("quizengine.db")
+    if database is not None:
+        database.engine.dispose(close=False)
