@@ -134,14 +134,26 @@ def finish_attempt(
                    .execution_options(populate_existing=True))
     if attempt.finished_at is not None:
         return attempt
-    total = 0.0
-    for instance in attempt.questions:
-        last = latest_submission(session, instance.id)
-        total += last.score if last else 0.0
+    total, questions = _latest_scores(session, attempt.id)
     attempt.score = round(total, 6)
-    attempt.max_score = float(len(attempt.questions))
+    attempt.max_score = float(questions)
     attempt.finished_at = now or utcnow()
     return attempt
+
+
+def _latest_scores(session: Session, attempt_id: int) -> tuple[float, int]:
+    """(sum over the attempt's questions of their latest submission's score, question count),
+    in one query whatever the number of questions."""
+    latest = (select(func.max(Submission.id).label("id"))
+              .join(QuestionInstance, QuestionInstance.id == Submission.question_instance_id)
+              .where(QuestionInstance.attempt_id == attempt_id)
+              .group_by(Submission.question_instance_id))
+    questions = (select(func.count()).select_from(QuestionInstance)
+                 .where(QuestionInstance.attempt_id == attempt_id).scalar_subquery())
+    total, count = session.execute(select(
+        select(func.coalesce(func.sum(Submission.score), 0.0))
+        .where(Submission.id.in_(latest)).scalar_subquery(), questions)).one()
+    return float(total), int(count)
 
 
 def history(session: Session, *, user_id: int, quiz_id: str | None = None) -> list[Attempt]:

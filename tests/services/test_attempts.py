@@ -118,6 +118,16 @@ def test_finish_scores_latest_submissions_and_closes(app, student, answers_for):
         _submit(app, student, q2, answers_for(q2), "c")
 
 
+def test_finish_counts_the_latest_submission_not_the_best(app, student, answers_for):
+    attempt_id, (q1, q2) = _start(app, student)
+    _submit(app, student, q1, answers_for(q1), "right")
+    _submit(app, student, q1, answers_for(q1, wrong=True), "then-wrong")
+    _submit(app, student, q2, answers_for(q2), "right-2")
+    with app.extensions["quizengine.db"].session() as s, s.begin():
+        finished = attempts.finish_attempt(s, attempt_id=attempt_id, user_id=student)
+        assert (finished.score, finished.max_score) == (pytest.approx(1.0), 2.0)
+
+
 def test_attempt_limits_and_dates(app, student):
     with app.extensions["quizengine.db"].session() as s, s.begin():
         s.get(Quiz, "w1-chain-rule").attempts_allowed = 1
