@@ -52,6 +52,7 @@ from _harness import (
     emit,
     fresh_spelling,
     percentile,
+    postgres_cpu_seconds,
     print_table,
     run_threads,
     setup,
@@ -190,16 +191,19 @@ def main() -> None:
                                              finish=False)
             capacity = count / seconds
             print(f"capacity (back to back, {seconds:.1f} s): {capacity:.0f} submissions/s")
-        cpu0 = server.cpu_seconds()
+        cpu0, pg0, client0 = server.cpu_seconds(), postgres_cpu_seconds(), time.process_time()
         window = timed_window(plans, args.duration, recorder, rate=args.rate, finish=True)
         cpu_window = server.cpu_seconds() - cpu0
+        pg_window, client_window = postgres_cpu_seconds() - pg0, time.process_time() - client0
         if args.keep:
             input(f"gunicorn still running at {server.url}; press Enter to stop it")
     finally:
         server.stop()
     report(args, recorder, window, base, capacity,
            {"server_cpu_s_per_login_and_start": round(cpu_start, 3),
-            "server_cpu_s_in_window": round(cpu_window, 1)})
+            "server_cpu_s_in_window": round(cpu_window, 1),
+            "postgres_cpu_s_in_window": round(pg_window, 1),
+            "client_cpu_s_in_window": round(client_window, 1)})
 
 
 def report(args: Any, recorder: Recorder, window: tuple[float, int, int],
@@ -229,6 +233,11 @@ def report(args: Any, recorder: Recorder, window: tuple[float, int, int],
           f"{cpu['server_cpu_s_per_login_and_start'] * 1000:.0f} ms per login + start; "
           f"ceiling on {cores} otherwise idle cores, PostgreSQL and client not counted: "
           f"{ceiling:.0f} submissions/s")
+    whole = (cpu["server_cpu_s_in_window"] + cpu["postgres_cpu_s_in_window"]
+             + cpu["client_cpu_s_in_window"]) / max(1, acknowledged)
+    print(f"whole machine: {whole * 1000:.1f} ms CPU per submission (server, PostgreSQL "
+          f"{cpu['postgres_cpu_s_in_window']} s, client {cpu['client_cpu_s_in_window']} s): "
+          f"{cores / whole if whole else 0:.0f} submissions/s on {cores} cores at 100%")
     ok = subs >= 300 and submit["p99_ms"] <= 150 and recorder.total_errors() == 0
     print(f"target >= 300 submissions/s with submit p99 <= 150 ms, no errors: "
           f"{'met' if ok else 'MISSED'}")
@@ -244,7 +253,9 @@ def report(args: Any, recorder: Recorder, window: tuple[float, int, int],
           "workers": args.workers, "threads": args.threads, "quiz": args.quiz,
           "loadavg_after": round(os.getloadavg()[0], 1), **cpu,
           "server_cpu_ms_per_submission": round(cpu_per_sub * 1000, 1),
-          "cpu_bound_submissions_per_s_ceiling": round(ceiling, 1)})
+          "cpu_bound_submissions_per_s_ceiling": round(ceiling, 1),
+          "whole_machine_cpu_ms_per_submission": round(whole * 1000, 2),
+          "whole_machine_submissions_per_s_ceiling": round(cores / whole, 1) if whole else None})
 
 
 if __name__ == "__main__":
