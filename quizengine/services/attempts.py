@@ -14,7 +14,12 @@ from quizengine.db.base import utcnow
 from quizengine.db.models import Attempt, QuestionInstance, Quiz, Submission
 from quizengine.services import catalog, variants
 from quizengine.services.errors import ConflictError, NotFoundError
-from quizengine.services.submissions import SubmissionView, latest_submission, view_submission
+from quizengine.services.submissions import (
+    SubmissionView,
+    latest_submission,
+    latest_submissions,
+    view_submission,
+)
 
 
 def start_attempt(
@@ -100,8 +105,12 @@ class QuestionView:
 
 
 def view_question(session: Session, instance: QuestionInstance) -> QuestionView:
+    """``instance`` as its student may see it now."""
+    return _view(session, instance, latest_submission(session, instance.id))
+
+
+def _view(session: Session, instance: QuestionInstance, last: Submission | None) -> QuestionView:
     variant = variants.variant_of(session, instance)
-    last = latest_submission(session, instance.id)
     shown = variants.visibility(instance.attempt, submitted=last is not None)
     return QuestionView(
         question_id=instance.id,
@@ -117,7 +126,8 @@ def view_question(session: Session, instance: QuestionInstance) -> QuestionView:
 
 
 def view_attempt(session: Session, attempt: Attempt) -> list[QuestionView]:
-    return [view_question(session, instance) for instance in attempt.questions]
+    latest = latest_submissions(session, [q.id for q in attempt.questions])
+    return [_view(session, q, latest.get(q.id)) for q in attempt.questions]
 
 
 def finish_attempt(

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, Table, and_, bindparam, select
+from sqlalchemy import Select, Table, and_, bindparam, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
@@ -304,6 +304,17 @@ def _replay(session: Session, submission_id: int, feedback_visible: bool) -> Sub
 def latest_submission(session: Session, question_id: int) -> Submission | None:
     return session.scalar(select(Submission).where(Submission.question_instance_id == question_id)
                           .order_by(Submission.id.desc()).limit(1))
+
+
+def latest_submissions(session: Session, question_ids: list[int]) -> dict[int, Submission]:
+    """The latest submission of each of ``question_ids`` that has one, in one query."""
+    if not question_ids:
+        return {}
+    latest = (select(func.max(Submission.id))
+              .where(Submission.question_instance_id.in_(question_ids))
+              .group_by(Submission.question_instance_id))
+    rows = session.scalars(select(Submission).where(Submission.id.in_(latest)))
+    return {row.question_instance_id: row for row in rows}
 
 
 def view_submission(submission: Submission, *, replayed: bool = False,
