@@ -267,6 +267,7 @@ def fuzz_worker(index: int, seed: int, parses: int, check_every: int, out: Any) 
     errors: Counter[str] = Counter()
     examples: dict[str, str] = {}
     over: list[tuple[float, str]] = []
+    hangs: list[str] = []
     slow: dict[str, list[tuple[float, str]]] = {"parse": [], "check": []}
     kinds, verdicts = Counter(), Counter()
     rss_start = _rss_mb()
@@ -282,6 +283,8 @@ def fuzz_worker(index: int, seed: int, parses: int, check_every: int, out: Any) 
             pass
         except (Exception, Hang) as exc:  # noqa: BLE001 - counting them is the point
             _record(errors, examples, f"parse:{type(exc).__name__}: {exc}"[:120], text)
+            if isinstance(exc, Hang) and len(hangs) < 20:
+                hangs.append(text)  # every hang in full: they share one error key
         parse_ms[n] = (time.perf_counter() - t0) * 1000
         _keep_slowest(slow["parse"], float(parse_ms[n]), text)
         if n % check_every == 0:
@@ -306,7 +309,8 @@ def fuzz_worker(index: int, seed: int, parses: int, check_every: int, out: Any) 
     rss_end = _rss_mb()
     out.send({
         "parses": parses, "seconds": elapsed, "parse_ms": parse_ms, "check_ms": check_ms,
-        "errors": dict(errors), "examples": examples, "over": over, "kinds": dict(kinds),
+        "errors": dict(errors), "examples": examples, "over": over, "hangs": hangs,
+        "kinds": dict(kinds),
         "verdicts": dict(verdicts), "rss_start": rss_start, "rss_end": rss_end,
         "rss_points": rss_points, "caches": cache_sizes(), "slow": slow,
     })
@@ -529,7 +533,7 @@ def run_fuzz(parses: int, check_every: int, seed: int, procs: int) -> dict[str, 
     for proc, _ in jobs:
         proc.join()
     merged: dict[str, Any] = {"errors": Counter(), "examples": {}, "kinds": Counter(),
-                              "verdicts": Counter(), "over": [],
+                              "verdicts": Counter(), "over": [], "hangs": [],
                               "slow": {"parse": [], "check": []}}
     for res in results:
         merged["errors"].update(res["errors"])
@@ -537,6 +541,7 @@ def run_fuzz(parses: int, check_every: int, seed: int, procs: int) -> dict[str, 
         merged["kinds"].update(res["kinds"])
         merged["verdicts"].update(res["verdicts"])
         merged["over"] += res["over"]
+        merged["hangs"] += res["hangs"]
         for name, rows in res["slow"].items():
             merged["slow"][name] = sorted(merged["slow"][name] + rows, reverse=True)[:5]
     merged["parse_ms"] = np.concatenate([r["parse_ms"] for r in results])
@@ -576,6 +581,8 @@ def report(fuzz: dict[str, Any], atheris: dict[str, Any], base: dict[str, Any],
     print(f"  exceptions: parse (non-InputError) {parse_errors}, check {check_errors}")
     for key, count in sorted(fuzz["errors"].items(), key=lambda kv: -kv[1]):
         print(f"    {count:7d}  {key}\n             shortest input: {fuzz['examples'][key]!r}")
+    for text in fuzz["hangs"]:
+        print(f"    parse hang: {text!r}")
     for n, w in enumerate(fuzz["workers"]):
         print(f"  worker {n}: peak RSS {w['rss_start'][0]:.0f} -> {w['rss_end'][0]:.0f} MB; "
               f"current RSS at each tenth {[round(p) for p in w['rss_points']]} MB; "

@@ -13,6 +13,7 @@ import sympy
 
 from quizengine.core.errors import LimitError, ParseError
 from quizengine.core.parsing.grammar import Parser
+from quizengine.core.parsing.magnitude import is_nonreal_composite
 from quizengine.core.parsing.options import FunctionSpec, Parsed, ParseOptions
 from quizengine.core.parsing.structures import answer, shape_of
 from quizengine.core.parsing.tokens import tokenize
@@ -75,7 +76,8 @@ def parse(text: str, options: ParseOptions | None = None) -> Parsed:
     if isinstance(value, sympy.Basic) and value.has(*_UNDEFINED):
         raise ParseError("the answer is undefined here (a division by zero?)", offset=None,
                          code="undefined")
-    if not opts.allow_complex and isinstance(value, sympy.Basic) and value.has(sympy.I):
+    if not opts.allow_complex and isinstance(value, sympy.Basic) and (
+            value.has(sympy.I) or is_nonreal_composite(value)):
         raise ParseError("the answer is not a real number (a root of a negative number?); "
                          "complex numbers are not expected here", offset=None, code="complex")
     notes = (note if len(note) <= _NOTE_LENGTH else note[:_NOTE_LENGTH - 1] + "…"

@@ -20,10 +20,21 @@ from quizengine.core.errors import ParseError
 from quizengine.core.parsing.limits import (
     check_combination,
     check_factorial,
+    check_nesting,
     check_number,
     check_power,
 )
+from quizengine.core.parsing.magnitude import (
+    check_call_magnitude,
+    check_power_magnitude,
+    check_value,
+)
 from quizengine.core.parsing.options import FunctionSpec
+from quizengine.core.parsing.unevaluated import (
+    is_composite_number,
+    log_unevaluated,
+    unevaluated_builder,
+)
 
 __all__ = [
     "CONSTANTS", "FUNCTIONS", "SYMPY_ERRORS", "UNAVAILABLE", "RoundHalfEven",
@@ -91,8 +102,10 @@ def _matrix(*rows: Any) -> Any:
     return sympy.ImmutableMatrix([list(r) for r in rows])
 
 
-def _spec(name: str, build: Callable[..., Any], arity: int | tuple[int, int] = 1) -> FunctionSpec:
-    return FunctionSpec(name=name, arity=arity, build=build)
+def _spec(name: str, build: Callable[..., Any], arity: int | tuple[int, int] = 1,
+          unevaluated: Callable[..., Any] | None = None) -> FunctionSpec:
+    return FunctionSpec(name=name, arity=arity, build=build,
+                        unevaluated=unevaluated or unevaluated_builder(name, build))
 
 
 _CANONICAL: dict[str, FunctionSpec] = {
@@ -122,8 +135,8 @@ _ALIASES = {
 }
 FUNCTIONS: dict[str, FunctionSpec] = {
     **_CANONICAL, **{alias: _CANONICAL[name] for alias, name in _ALIASES.items()},
-    "log10": _spec("log", lambda x: sympy.log(x, 10)),
-    "log2": _spec("log", lambda x: sympy.log(x, 2)),
+    "log10": _spec("log", lambda x: sympy.log(x, 10), 1, lambda x: log_unevaluated(x, 10)),
+    "log2": _spec("log", lambda x: sympy.log(x, 2), 1, lambda x: log_unevaluated(x, 2)),
 }
 CONSTANTS: dict[str, Any] = {"pi": sympy.pi, "e": sympy.E, "oo": sympy.oo, "inf": sympy.oo,
                              "infinity": sympy.oo, "emptyset": sympy.EmptySet}
@@ -152,6 +165,17 @@ def _kind(value: Any) -> str:
     return "a relation"
 
 
+def _combine(operation: Callable[..., Any], values: Sequence[Any], offset: int | None) -> Any:
+    """``Add``/``Mul``/``Pow`` of ``values``, unevaluated around a deeply composite number
+    (four levels deep: SymPy re-evaluates the powers inside a product it gathers: ``c + c`` with
+    ``c = sqrt(-sinh(cosh(...)))`` ran for a second). SymPy's own failure (its assumptions
+    disagreeing on a nested complex number) is a ParseError, not a crash."""
+    try:
+        return operation(*values, evaluate=not is_composite_number(values, depth=4))
+    except SYMPY_ERRORS as error:
+        raise _refuse("SymPy cannot combine these numbers", offset) from error
+
+
 def _refuse(message: str, offset: int | None) -> ParseError:
     return ParseError(message, offset=offset)
 
@@ -160,8 +184,9 @@ def build_sum(terms: Sequence[Any], *, max_digits: int, offset: int | None) -> A
     """``t1 + t2 + ...`` (subtraction arrives as negated terms), built in one flat Add."""
     if all(_is_expr(term) for term in terms):
         check_combination(terms, max_digits, offset, product=False)
-        value = sympy.Add(*terms)
+        value = _combine(sympy.Add, terms, offset)
         check_number(value, max_digits, offset)
+        check_value(value, max_digits, offset)
         return value
     if not all(isinstance(term, MatrixBase) for term in terms):
         kinds = sorted({_kind(term) for term in terms})
@@ -193,8 +218,10 @@ def build_product(factors: Sequence[tuple[Any, bool, int]], *, max_digits: int) 
     if all(_is_expr(value) for value, _, _ in factors):
         check_combination([v for v, _, _ in factors], max_digits, factors[0][2],
                           product=True)
-        value = sympy.Mul(*[sympy.Pow(v, -1) if d else v for v, d, _ in factors])
+        value = _combine(sympy.Mul, [_combine(sympy.Pow, [v, sympy.Integer(-1)], o) if d else v
+                                     for v, d, o in factors], factors[0][2])
         check_number(value, max_digits, factors[0][2])
+        check_value(value, max_digits, factors[0][2])
         return value
     total = factors[0][0]
     for value, divide, offset in factors[1:]:
@@ -206,8 +233,10 @@ def build_product(factors: Sequence[tuple[Any, bool, int]], *, max_digits: int) 
     return total
 
 
-def build_power(base: Any, exponent: Any, *, max_digits: int, offset: int | None) -> Any:
-    """``base ^ exponent`` for numbers and expressions, after the size estimate."""
+def build_power(base: Any, exponent: Any, *, max_digits: int, max_nesting: int,
+                offset: int | None) -> Any:
+    """``base ^ exponent`` for numbers and expressions, after the size estimates (a root or a
+    symbolic power nests like a function)."""
     if not _is_expr(base) or not _is_expr(exponent):
         bad = base if not _is_expr(base) else exponent
         raise _refuse(f"cannot raise to a power with {_kind(bad)}", offset)
@@ -215,15 +244,25 @@ def build_power(base: Any, exponent: Any, *, max_digits: int, offset: int | None
         raise _refuse("division by zero (0 to a negative power)", offset)
     if base == 0 and exponent == 0:
         raise _refuse("0^0 is undefined", offset)
+    if not exponent.is_Integer:
+        check_nesting([base, exponent], max_nesting, offset)
     check_power(base, exponent, max_digits, offset)
-    value = sympy.Pow(base, exponent)
+    check_power_magnitude(base, exponent, max_digits, offset)
+    if exponent.is_Integer or not is_composite_number([base, exponent]):
+        value = _combine(sympy.Pow, [base, exponent], offset)
+    elif base == sympy.E:
+        value = sympy.exp(exponent, evaluate=False)
+    else:
+        value = sympy.Pow(base, exponent, evaluate=False)
     check_number(value, max_digits, offset)
+    check_value(value, max_digits, offset)
     return value
 
 
 def _check_call(name: str, args: Sequence[Any], limits: tuple[int, int],
                 offset: int | None) -> None:
-    """Size guards for the built-ins whose value SymPy computes from exact numbers."""
+    """Size guards for the built-ins whose value SymPy computes from their arguments: exact
+    sizes (``limits``), then magnitudes (``magnitude``); ``limits``: digits, factorial."""
     max_digits, max_factorial = limits
     if name in ("factorial", "binomial"):
         check_factorial(args[0], max_factorial, offset)
@@ -234,23 +273,32 @@ def _check_call(name: str, args: Sequence[Any], limits: tuple[int, int],
             raise _refuse("root(x, 0) is undefined", offset)
         check_power(args[0], sympy.Integer(1) / args[1], max_digits, offset)
         check_power(args[0], sympy.Rational(1, 2), max_digits, offset)
+    check_call_magnitude(name, args, limits, offset)
 
 
 def build_call(spec: FunctionSpec, args: Sequence[Any], *, builtin: bool,
-               limits: tuple[int, int], offset: int | None) -> Any:
-    """Apply a whitelisted (or author-supplied) function; builtins take numbers only."""
+               limits: tuple[int, int, int], offset: int | None) -> Any:
+    """Apply a whitelisted (or author-supplied) function; builtins take numbers only.
+
+    ``limits``: ``max_digits``, ``max_factorial`` and ``max_nesting`` of the options.
+    """
     if not spec.accepts(len(args)):
         raise _refuse(f"`{spec.name}` takes {spec.arity_text()}, not {len(args)}", offset)
-    max_digits = limits[0]
+    max_digits, max_factorial, max_nesting = limits
+    check_nesting(args, max_nesting, offset)
     if builtin and spec.name != "matrix":
         for arg in args:
             if not _is_expr(arg):
                 raise _refuse(f"`{spec.name}` needs a number or expression, not {_kind(arg)}",
                               offset)
-        _check_call(spec.name, args, limits, offset)
+        _check_call(spec.name, args, (max_digits, max_factorial), offset)
     try:
-        value = spec.build(*args)
+        if builtin and spec.unevaluated is not None and is_composite_number(args):
+            value = spec.unevaluated(*args)  # see parsing/unevaluated.py
+        else:
+            value = spec.build(*args)
     except SYMPY_ERRORS as error:
         raise _refuse(f"`{spec.name}` cannot be applied here: {error}", offset) from error
     check_number(value, max_digits, offset)
+    check_value(value, max_digits, offset)
     return value

@@ -187,7 +187,7 @@ class Parser:
                 and self.starts_factor(after) and not after.space:
             self.glued_power_end = self.tokens[self.pos - 1].end  # noted by product()
         return builders.build_power(base, exponent, max_digits=self.options.max_digits,
-                                    offset=op.start)
+                                    max_nesting=self.options.max_nesting, offset=op.start)
 
     def exponent(self) -> Any:
         if self.at("-", "+"):
@@ -281,4 +281,4 @@ class Parser:
 
     def call(self, spec: Any, args: list[Any], *, builtin: bool, offset: int) -> Any:
         return builders.build_call(spec, args, builtin=builtin, offset=offset, limits=(
-            self.options.max_digits, self.options.max_factorial))
+            self.options.max_digits, self.options.max_factorial, self.options.max_nesting))

@@ -11,12 +11,18 @@ distributes the power onto the 2, and a root of a large integer is factored (a s
   the power (the numeric factors of a product) when the exponent is an integer up to
   ``SYMBOLIC_EXPONENT``: ``(x-4a)^6000`` stays unevaluated and costs nothing to build;
 * a fractional power applies only to numbers of at most ``ROOT_DIGITS`` digits;
-* ``n!`` needs ``n <= max_factorial``.
+* ``n!`` needs ``n <= max_factorial``;
+* functions (and roots) nest at most ``max_nesting`` deep: SymPy's own evaluation of a nested
+  function repeats the work of the levels below it (``log(log(...(2)))`` of depth ten took a
+  second, of depth twelve five; ``sinh`` over ``sqrt(log(y))`` grows fourfold per level).
+
+Sizes of numbers that are not exact (``exp(8000)``, ``pi^10000``) are :mod:`.magnitude`'s.
 """
 
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Any
 
 import sympy
@@ -24,7 +30,7 @@ import sympy
 from quizengine.core.errors import LimitError
 
 __all__ = ["ROOT_DIGITS", "SYMBOLIC_EXPONENT", "check_combination", "check_factorial",
-           "check_number", "check_power", "digits_of_int"]
+           "check_nesting", "check_number", "check_power", "digits_of_int", "nesting"]
 
 ROOT_DIGITS = 60
 SYMBOLIC_EXPONENT = 10_000
@@ -129,3 +135,25 @@ def check_factorial(argument: Any, max_factorial: int, offset: int | None) -> No
     """Refuse ``n!`` for an exact number ``n`` above ``max_factorial``."""
     if isinstance(argument, sympy.Rational) and argument > max_factorial:
         raise LimitError(f"factorials are limited to n <= {max_factorial}", offset=offset)
+
+
+@lru_cache(maxsize=4096)
+def nesting(value: Any) -> int:
+    """How deep functions and roots nest in ``value``.
+
+    >>> x = sympy.Symbol("x")
+    >>> nesting(sympy.sin(sympy.sqrt(x)) + x**2), nesting(sympy.Integer(2))
+    (2, 0)
+    """
+    if not isinstance(value, sympy.Basic) or not value.args:
+        return 0
+    inner = max(nesting(arg) for arg in value.args)
+    own = isinstance(value, sympy.Function) or (isinstance(value, sympy.Pow)
+                                                and not value.exp.is_Integer)
+    return inner + own
+
+
+def check_nesting(args: Any, max_nesting: int, offset: int | None) -> None:
+    """Refuse a function (or root) of ``args`` that would nest more than ``max_nesting`` deep."""
+    if max(map(nesting, args), default=0) >= max_nesting:
+        raise LimitError(f"functions nested more than {max_nesting} deep", offset=offset)

@@ -17,9 +17,10 @@ from typing import Any
 import sympy
 
 from quizengine.core.errors import ForbiddenError, ParseError, UnknownNameError
-from quizengine.core.parsing.builders import CONSTANTS, FUNCTIONS, UNAVAILABLE, sigmoid
+from quizengine.core.parsing.builders import CONSTANTS, FUNCTIONS, UNAVAILABLE
 from quizengine.core.parsing.options import FunctionSpec, ParseOptions
 from quizengine.core.parsing.tokens import column
+from quizengine.core.parsing.unevaluated import log_unevaluated
 
 __all__ = ["Callee", "GREEK", "NameTable", "Piece"]
 
@@ -31,7 +32,7 @@ GREEK = frozenset({
 RESERVED = frozenset({"and", "or", "not", "xor", "implies", "if", "else", "for", "while",
                       "import", "from", "def", "class", "return", "is", "None", "True",
                       "False", "true", "false"})
-_SIGMOID = FunctionSpec("sigmoid", 1, sigmoid)
+_SIGMOID = FUNCTIONS["sigmoid"]
 _BY_LENGTH = sorted(FUNCTIONS, key=len, reverse=True)
 
 
@@ -125,7 +126,8 @@ class NameTable:
         if base in (0, 1):
             raise ParseError(f"a logarithm needs a base other than {base}", offset=offset)
         self.notes.append(f"`{name}(…)` read as the logarithm to base {text}")
-        spec = FunctionSpec("log", 1, lambda x: sympy.log(x, base))
+        spec = FunctionSpec("log", 1, lambda x: sympy.log(x, base),
+                            unevaluated=lambda x: log_unevaluated(x, base))
         return Callee(spec, builtin=True, typed=name)
 
     def _check_allowed(self, typed: str, canonical: str, offset: int) -> None:

@@ -20,12 +20,15 @@ class FunctionSpec:
     """A callable name the grammar may build.
 
     ``arity`` is an exact count or an inclusive ``(min, max)`` range; ``build`` receives the
-    built SymPy arguments and returns a SymPy object.
+    built SymPy arguments and returns a SymPy object. ``unevaluated``, for the built-ins,
+    builds the same without SymPy's evaluation (used for composite numbers, see
+    ``parsing.unevaluated``).
     """
 
     name: str
     arity: int | tuple[int, int]
     build: Callable[..., Any]
+    unevaluated: Callable[..., Any] | None = None
 
     def accepts(self, count: int) -> bool:
         """Whether ``count`` arguments suit this function."""
@@ -51,8 +54,9 @@ class ParseOptions:
     ``constants`` binds names to values (template parameters); ``extra_functions`` adds
     callables such as the author language's ``diff``; ``forbidden_functions`` refuses names.
     Limits: ``max_length`` characters, ``max_depth`` nesting, ``max_nodes`` tokens,
-    ``max_digits`` digits of any exact number built, ``max_factorial`` for ``n!`` and
-    ``max_number_length`` characters of one number literal.
+    ``max_digits`` digits of any exact number built (and 10^±max_digits for any number),
+    ``max_factorial`` for ``n!``, ``max_number_length`` characters of one number literal and
+    ``max_nesting`` levels of functions (and roots) inside one another.
     """
 
     variables: frozenset[str] | None = None
@@ -66,6 +70,7 @@ class ParseOptions:
     max_digits: int = 3000
     max_factorial: int = 1000
     max_number_length: int = 100
+    max_nesting: int = 6
 
     def __post_init__(self) -> None:
         # Accept any iterable of names (a list from JSON, a tuple from an AnswerSpec).

@@ -58,7 +58,11 @@ class _TextPrinter(StrPrinter):  # type: ignore[misc]  # SymPy is untyped
 
 
 _PRINTER = _TextPrinter({"order": None})
+_UNORDERED = _TextPrinter({"order": "none"})
 _LATEX = {"ln_notation": True, "inv_trig_style": "full"}  # \ln, \arcsin (never sin^{-1})
+# SymPy orders a sum's terms by their numeric values. The parser keeps every number within
+# 10^±3000, so that evaluation is cheap; should it still fail, the terms keep SymPy's own order.
+_ORDER_ERRORS = (ArithmeticError, ValueError, TypeError)
 
 
 def _chain(expr: Any, show: Any, ops: dict[str, str]) -> str | None:
@@ -90,7 +94,11 @@ def to_text(value: Any) -> str:
     >>> to_text(2 * x * sympy.cos(x**2))
     '2*x*cos(x^2)'
     """
-    return str(_PRINTER.doprint(value)).replace("**", "^")
+    try:
+        text = _PRINTER.doprint(value)
+    except _ORDER_ERRORS:
+        text = _UNORDERED.doprint(value)
+    return str(text).replace("**", "^")
 
 
 def to_latex(value: Any) -> str:
@@ -99,14 +107,24 @@ def to_latex(value: Any) -> str:
     >>> to_latex(sympy.ImmutableMatrix([[1, 2]]))
     '\\\\begin{bmatrix}1 & 2\\\\end{bmatrix}'
     """
+    try:
+        return _latex(value, None)
+    except _ORDER_ERRORS:
+        return _latex(value, "none")
+
+
+def _latex(value: Any, order: str | None) -> str:
+    def inner(item: Any) -> str:
+        return _latex(item, order)
+
     if isinstance(value, sympy.And):
-        chained = _chain(value, to_latex, _REL_LATEX)
-        return chained or r" \text{ and } ".join(map(to_latex, value.args))
+        chained = _chain(value, inner, _REL_LATEX)
+        return chained or r" \text{ and } ".join(map(inner, value.args))
     if isinstance(value, sympy.Or):
-        return r" \text{ or } ".join(map(to_latex, value.args))
+        return r" \text{ or } ".join(map(inner, value.args))
     if isinstance(value, MatrixBase):
-        return str(sympy.latex(value, mat_str="bmatrix", mat_delim="", **_LATEX))
+        return str(sympy.latex(value, mat_str="bmatrix", mat_delim="", order=order, **_LATEX))
     if isinstance(value, sympy.Tuple):
-        inside = ", ".join(map(to_latex, value.args))
+        inside = ", ".join(map(inner, value.args))
         return r"\left[ " + inside + (" " if inside else "") + r"\right]"
-    return str(sympy.latex(value, **_LATEX))
+    return str(sympy.latex(value, order=order, **_LATEX))

@@ -256,7 +256,7 @@ def apply(parser: Parser, callee: Callee, name: Token) -> Any:
     value = parser.call(callee.spec, args, builtin=callee.builtin, offset=name.start)
     if power is not None:
         value = builders.build_power(value, power, max_digits=parser.options.max_digits,
-                                     offset=name.start)
+                                     max_nesting=parser.options.max_nesting, offset=name.start)
     if power is not None or not bracketed:
         from quizengine.core.parsing.render import to_text
 

@@ -92,7 +92,7 @@ def test_nothing_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     assert calls == []
 
 
-SAFE_BUT_BIG = ["exp(10^10)", "(x+1)^1000", "1000!", "cos(10^2000*pi/3)", "x^(10^10)"]
+SAFE_BUT_BIG = ["exp(6900)", "(x+1)^1000", "1000!", "cos(10^2000*pi/3)", "x^(10^10)"]
 
 
 @pytest.mark.parametrize("text", SAFE_BUT_BIG)
