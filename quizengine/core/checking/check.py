@@ -10,9 +10,7 @@ the spec's deadline: a check that cannot finish is *invalid* with code ``timeout
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Hashable
 from fractions import Fraction
 from functools import lru_cache
@@ -27,6 +25,7 @@ from quizengine.core.checking.numbers import exact_fraction, expected_decimal, i
 from quizengine.core.checking.sigfigs import judge_sigfigs
 from quizengine.core.checking.spec import AnswerSpec, Mistake, Tolerance, Verdict
 from quizengine.core.errors import CheckError, CheckTimeoutError, InputError
+from quizengine.core.lru import LRU
 
 __all__ = ["TIMEOUT_FEEDBACK", "check", "clear_cache"]
 
@@ -40,34 +39,17 @@ _KIND_SHAPES = {"equation": ("equation",), "inequality": ("inequality",),
                 "vector": ("vector", "list"), "matrix": ("matrix", "vector"), "set": ("set",)}
 
 
-class _LRU:
-    def __init__(self, size: int) -> None:
-        self.size, self.data, self.lock = size, OrderedDict[Hashable, Verdict](), threading.Lock()
-
-    def get(self, key: Hashable) -> Verdict | None:
-        with self.lock:
-            value = self.data.get(key)
-            if value is not None:
-                self.data.move_to_end(key)
-            return value
-
-    def put(self, key: Hashable, value: Verdict) -> None:
-        with self.lock:
-            self.data[key] = value
-            if len(self.data) > self.size:
-                self.data.popitem(last=False)
-
-
-_cache = _LRU(CACHE_SIZE)
+_cache: LRU[Verdict] = LRU(CACHE_SIZE)
 
 
 def clear_cache() -> None:
     """Forget cached verdicts, readings and compiled evaluators (benchmarks measure real
     checks this way)."""
     from quizengine.core.checking.evaluate import _compile
+    from quizengine.core.parsing import clear_readings
 
-    with _cache.lock:
-        _cache.data.clear()
+    _cache.clear()
+    clear_readings()
     _read_author.cache_clear()
     _compile.cache_clear()
 

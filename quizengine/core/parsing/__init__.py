@@ -9,16 +9,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any
+
 import sympy
 
 from quizengine.core.errors import LimitError, ParseError
+from quizengine.core.lru import LRU
 from quizengine.core.parsing.grammar import Parser
 from quizengine.core.parsing.magnitude import is_nonreal_composite
 from quizengine.core.parsing.options import FunctionSpec, Parsed, ParseOptions
 from quizengine.core.parsing.structures import answer, shape_of
 from quizengine.core.parsing.tokens import tokenize
 
-__all__ = ["FunctionSpec", "ParseOptions", "Parsed", "parse"]
+__all__ = ["FunctionSpec", "ParseOptions", "Parsed", "clear_readings", "parse"]
 
 _DEFAULT = ParseOptions()
 _UNDEFINED = (sympy.zoo, sympy.nan)
@@ -58,6 +62,40 @@ def parse(text: str, options: ParseOptions | None = None) -> Parsed:
     2 missing `)` to close the `(` at column 3
     """
     opts = _DEFAULT if options is None else options
+    key = _cache_key(text, opts)
+    cached = _readings.get(key) if key is not None else None
+    if cached is not None:
+        return cached
+    parsed = _parse(text, opts)
+    if key is not None:
+        _readings.put(key, parsed)
+    return parsed
+
+
+# Readings are immutable and render their LaTeX and text once, so the same answer read again in
+# this process (its preview, then its submission and check) costs a lookup. Bounded.
+READINGS_CACHED = 4096
+_readings: LRU[Parsed] = LRU(READINGS_CACHED)
+
+
+def clear_readings() -> None:
+    """Forget cached readings (benchmarks that measure real parsing)."""
+    _readings.clear()
+
+
+def _cache_key(text: Any, opts: ParseOptions) -> tuple[Any, ...] | None:
+    """The cache key of a student answer; None (not cached) for the author language, whose
+    options carry functions and values, and for what is not short text."""
+    if opts.extra_functions or opts.constants or not isinstance(text, str) or len(text) > 2000:
+        return None
+    return (text, *(getattr(opts, name) for name in _KEYED_OPTIONS))
+
+
+_KEYED_OPTIONS = tuple(f.name for f in dataclasses.fields(ParseOptions)
+                       if f.name not in ("extra_functions", "constants"))
+
+
+def _parse(text: str, opts: ParseOptions) -> Parsed:
     if not isinstance(text, str):
         raise ParseError("the answer must be text", offset=None)
     if len(text) > opts.max_length:

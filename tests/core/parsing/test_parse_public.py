@@ -11,7 +11,8 @@ from quizengine.core.parsing import FunctionSpec, Parsed, ParseOptions, parse
 
 
 def test_exported_members() -> None:
-    assert sorted(parsing.__all__) == ["FunctionSpec", "ParseOptions", "Parsed", "parse"]
+    assert sorted(parsing.__all__) == ["FunctionSpec", "ParseOptions", "Parsed", "clear_readings",
+                                       "parse"]
     for name in parsing.__all__:
         assert getattr(parsing, name).__module__.startswith("quizengine.core.parsing")
 
@@ -39,3 +40,18 @@ def test_function_spec_arity() -> None:
     spec = FunctionSpec("f", (1, 3), lambda *args: sympy.Add(*args))
     assert spec.accepts(1) and spec.accepts(3) and not spec.accepts(4)
     assert FunctionSpec("g", 1, sympy.sin).arity_text() == "1 argument"
+
+
+def test_a_reading_is_kept_for_the_same_text_and_options() -> None:
+    parsing.clear_readings()
+    options = parsing.ParseOptions(variables=frozenset({"x"}))
+    first = parsing.parse("2x cos(x^2)", options)
+    assert parsing.parse("2x cos(x^2)", options) is first
+    assert parsing.parse("2x cos(x^2)") is not first  # other options, another reading
+    assert parsing.parse("2x cos(x^2)", parsing.ParseOptions(variables=frozenset({"x"}),
+                                                            max_nesting=2)) is not first
+
+
+def test_author_options_are_never_cached() -> None:
+    options = parsing.ParseOptions(constants={"a": 2})
+    assert parsing.parse("a x", options) is not parsing.parse("a x", options)
