@@ -4,8 +4,11 @@ Measured: variants per second and p50/p99 latency per variant, without plots (wh
 start and the validator need) and with plots (SVG drawn, first time for each variant). Baseline:
 the same generation with every cache emptied before each variant, i.e. re-parsing the TOML,
 re-checking the schema, recompiling the Jinja texts and re-rendering all LaTeX per variant: what
-a naive engine without per-template caching would do. Seeds are fresh (never generated before in
-the process) for every measurement. Last line: one JSON object with the figures.
+a naive engine without per-template caching (and without the per-template precomputation of
+forms, precompute.py) would do. Seeds are fresh (never generated before in the process) for
+every measurement. The warm-up draws one variant of each template; its cost, which includes each
+template's one-time precomputation, is printed on its own line, with the ten templates that cost
+the most per variant. Last line: one JSON object with the figures.
 
     .venv/bin/python bench/generation.py [--variants 400] [--plot-variants 40]
 """
@@ -19,11 +22,13 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from quizengine.core.questions import (  # noqa: E402
+    author,
     drafting,
     expressions,
     generate,
@@ -31,6 +36,7 @@ from quizengine.core.questions import (  # noqa: E402
     loader,
     params,
     plots,
+    precompute,
     printing,
     render,
     scope,
@@ -48,6 +54,7 @@ def clear_caches() -> None:
     printing._text_cached.cache_clear()
     printing.clear_memos()
     drafting.constraint_schedule.cache_clear()
+    author._CHAINS.clear()
     expressions.split_condition.cache_clear()
     params._integers.cache_clear()
     plots._CACHE.clear()
@@ -62,7 +69,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def measure(
     jobs: list[tuple[Template, int]], make: Callable[[Template, int], object]
-) -> dict[str, float]:
+) -> dict[str, Any]:
     """Wall-clock figures, and CPU-time ones (this process only: robust on a busy machine)."""
     times, cpu = [], []
     started, cpu_started = time.perf_counter(), time.process_time()
@@ -80,6 +87,7 @@ def measure(
         "cpu_p50_ms": 1000 * statistics.median(cpu),
         "cpu_p99_ms": 1000 * percentile(cpu, 99),
         "n": len(jobs),
+        "cpu_each": cpu,  # per job, for the slowest-templates table
     }
 
 
@@ -90,7 +98,20 @@ def jobs_for(templates: list[Template], count: int, first_seed: int) -> list[tup
 def naive(template: Template, seed: int) -> object:
     clear_caches()
     fresh = loader.load_template_text(template.source)
-    return generate(fresh, seed, plots=False)
+    with precompute.disabled():  # a naive engine does no per-template precomputation either
+        return generate(fresh, seed, plots=False)
+
+
+def print_slowest(jobs: list[tuple[Template, int]], cpu: list[float], top: int = 10) -> None:
+    """The templates that cost the most CPU per variant in the no-plots run (mean, max)."""
+    per: dict[str, list[float]] = {}
+    for (template, _), seconds in zip(jobs, cpu, strict=True):
+        per.setdefault(template.id, []).append(seconds)
+    rows = sorted(per.items(), key=lambda item: -statistics.fmean(item[1]))[:top]
+    print(f"slowest templates without plots (CPU ms per variant: mean, max over {len(cpu)} runs):")
+    for template_id, seconds in rows:
+        mean, worst = 1000 * statistics.fmean(seconds), 1000 * max(seconds)
+        print(f"  {mean:7.2f} {worst:7.2f}  {template_id}")
 
 
 def main() -> None:
@@ -103,8 +124,9 @@ def main() -> None:
     with_plots = [
         t for t in templates if t.spec.plots or any(o.plot for p in t.spec.parts for o in p.options)
     ]
-    for template in templates:  # warm-up: imports, the parser's tables, first compile
-        generate(template, 10**6, plots=False)
+    # Warm-up: imports, the parser's tables, first compile, and each template's one-time
+    # precomputation of its forms (precompute.py); timed separately and printed below.
+    first = measure([(t, 10**6) for t in templates], lambda t, s: generate(t, s, plots=False))
 
     fast = measure(
         jobs_for(templates, args.variants, 1_000_000), lambda t, s: generate(t, s, plots=False)
@@ -127,6 +149,13 @@ def main() -> None:
             f"{row['n']:>7}   ({row['cpu_per_s']:.1f}, {row['cpu_p50_ms']:.2f}, "
             f"{row['cpu_p99_ms']:.2f})"
         )
+    first_cpu = first["cpu_each"]
+    print(
+        f"first variant of each template (one-time precomputation included): "
+        f"CPU mean {1000 * statistics.fmean(first_cpu):.1f} ms, "
+        f"max {1000 * max(first_cpu):.1f} ms, total {sum(first_cpu):.2f} s"
+    )
+    print_slowest(jobs_for(templates, args.variants, 1_000_000), fast["cpu_each"])
     ratio = fast["per_s"] / base["per_s"]
     print(
         f"speed-up over baseline: {ratio:.2f}x; "
@@ -150,6 +179,8 @@ def main() -> None:
                 "cpu_p50_ms": round(fast["cpu_p50_ms"], 3),
                 "cpu_p99_ms": round(fast["cpu_p99_ms"], 3),
                 "cpu_plots_p50_ms": round(drawn["cpu_p50_ms"], 3),
+                "first_variant_cpu_mean_ms": round(1000 * statistics.fmean(first_cpu), 3),
+                "first_variant_cpu_max_ms": round(1000 * max(first_cpu), 3),
             }
         )
     )

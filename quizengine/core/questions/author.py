@@ -12,13 +12,14 @@ instead of failing the template.
 from __future__ import annotations
 
 from collections.abc import Callable
-from math import comb, prod
 from typing import Any
 
 import sympy as sp
 
 from quizengine.core.errors import InputError, LimitError
 from quizengine.core.parsing import FunctionSpec
+from quizengine.core.questions.bounds import expandable as _expandable
+from quizengine.core.questions.bounds import factorable as _factorable
 
 __all__ = [
     "AUTHOR_FUNCTIONS",
@@ -34,9 +35,6 @@ MAX_MATRIX = 4
 MAX_FACTORIAL = 50
 MAX_DIGITS = 30
 MAX_COEFF = 20
-MAX_EXPONENT = 200  # expand/factor/coeff: largest integer power in the argument
-MAX_TERMS = 10**4  # expand/coeff: estimated number of terms once expanded
-MAX_DEGREE = 200  # factor: estimated total degree of the polynomial
 
 Matrix = sp.ImmutableMatrix
 
@@ -180,85 +178,39 @@ def _series(f: Any, x: Any, a: Any, n: Any) -> Any:
 def _taylor(f: Any, x: Any, a: Any, n: Any) -> Any:
     order = _small_int("taylor", n, 0, MAX_SERIES_ORDER)
     var, expr = _symbol("taylor", x), _scalar("taylor", f)
-    terms, derivative = [], expr
-    for k in range(order + 1):
-        terms.append(derivative.xreplace({var: a}) / sp.factorial(k) * (var - a) ** k)
-        derivative = sp.diff(derivative, var)
+    derivatives = _derivatives(expr, var, order)
+    terms = [
+        d.xreplace({var: a}) / sp.factorial(k) * (var - a) ** k for k, d in enumerate(derivatives)
+    ]
     return sp.Add(*terms)
+
+
+_CHAINS: dict[tuple[Any, Any], tuple[Any, ...]] = {}
+
+
+def _derivatives(expr: Any, var: Any, order: int) -> tuple[Any, ...]:
+    """``expr`` and its first ``order`` derivatives, each ``sp.diff`` of the one before.
+
+    Remembered per (expression, variable): a template often expands the same function to two
+    orders (``taylor(f, x, 0, n + 1) - taylor(f, x, 0, n)``), and a chain is a pure function of
+    its expression. Chains are replaced, never changed in place, so threads can share them.
+    """
+    chain = _CHAINS.get((expr, var), (expr,))
+    if len(chain) <= order:
+        grown = list(chain)
+        while len(grown) <= order:
+            grown.append(sp.diff(grown[-1], var))
+        chain = tuple(grown)
+        if len(_CHAINS) >= 2048:
+            _CHAINS.clear()
+        _CHAINS[(expr, var)] = chain
+    return chain[: order + 1]
 
 
 def _coeff(p: Any, x: Any, k: Any) -> Any:
     power = _small_int("coeff", k, 0, MAX_COEFF)
     expr = _expandable("coeff", _scalar("coeff", p))
     return sp.expand(expr).coeff(_symbol("coeff", x), power)
-
-
-# --- bounds on polynomial work ----------------------------------------------------------------
-
-
-def _power_of(name: str, expr: Any) -> int | None:
-    """The whole part of a rational exponent (``None`` when symbolic), refused past 200."""
-    if not (expr.is_Pow and expr.exp.is_Rational):
-        return None
-    power = abs(int(expr.exp))
-    if power > MAX_EXPONENT:
-        raise LimitError(f"{name}: powers are limited to {MAX_EXPONENT}, got {expr.exp}")
-    return power
-
-
-def _terms(name: str, expr: Any) -> int:
-    """Estimated term count of ``expand(expr)`` (multinomial bound), refused past 10^4.
-
-    Checked before SymPy expands anything: ``expand((x+1)^100000)`` would run for minutes.
-    """
-    power = _power_of(name, expr)
-    if expr.is_Add:
-        count = sum(_terms(name, arg) for arg in expr.args)
-    elif expr.is_Mul:
-        count = prod(_terms(name, arg) for arg in expr.args)
-    elif power is not None:
-        count = comb(_terms(name, expr.base) + power - 1, power)
-    else:
-        for arg in expr.args:  # expand is deep: function arguments are expanded too
-            _terms(name, arg)
-        count = 1
-    if count > MAX_TERMS:
-        raise LimitError(f"{name}: the expansion would have about {count} terms "
-                         f"(at most {MAX_TERMS})")
-    return count
-
-
-def _degree(name: str, expr: Any) -> int:
-    """Estimated total degree (functions count as variables), refused past 200 for factor."""
-    power = _power_of(name, expr)
-    if expr.is_Add:
-        degree = max(_degree(name, arg) for arg in expr.args)
-    elif expr.is_Mul:
-        degree = sum(_degree(name, arg) for arg in expr.args)
-    elif power is not None:
-        degree = power * _degree(name, expr.base)
-    else:
-        degree = 0 if expr.is_number else 1
-    if degree > MAX_DEGREE:
-        raise LimitError(f"{name}: polynomials of degree at most {MAX_DEGREE}")
-    return degree
-
-
-def _expandable(name: str, expr: Any) -> Any:
-    """``expr`` unchanged when expanding it is bounded work, else a ``LimitError``."""
-    for entry in expr if _is_matrix(expr) else [expr]:
-        if isinstance(entry, sp.Basic):
-            _terms(name, entry)
-    return expr
-
-
-def _factorable(name: str, expr: Any) -> Any:
-    """Like :func:`_expandable`, plus a degree bound: factoring costs more than expanding."""
-    for entry in expr if _is_matrix(expr) else [expr]:
-        if isinstance(entry, sp.Basic):
-            _terms(name, entry)
-            _degree(name, entry)
-    return expr
 
 
 def _limit(f: Any, x: Any, a: Any) -> Any:

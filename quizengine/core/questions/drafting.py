@@ -11,6 +11,7 @@ not fix them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -25,7 +26,7 @@ from quizengine.core.questions.schema import PartSpec, PlotSpec, TemplateSpec
 from quizengine.core.questions.schema_parts import OptionSpec
 from quizengine.core.questions.scope import Scope
 
-__all__ = ["Draft", "OptionDraft", "PartDraft", "Rejected", "draft_variant"]
+__all__ = ["Draft", "OptionDraft", "PartDraft", "Rejected", "constraint_schedule", "draft_variant"]
 
 
 class Rejected(Exception):
@@ -61,22 +62,66 @@ class Draft:
 
 
 def draft_variant(spec: TemplateSpec, rng: np.random.Generator) -> Draft:
-    """One draw of every value of the variant; raises ``Rejected`` when it is degenerate."""
+    """One draw of every value of the variant; raises ``Rejected`` when it is degenerate.
+
+    Each constraint is checked as soon as the derived values it may use are known (see
+    :func:`constraint_schedule`), so a draw that breaks one is dropped before the costly values
+    after it are computed. Randomness is used only for the params, so this changes no variant;
+    only which reason a rejected draw is counted under may differ. A constraint that raises a
+    ``TemplateError`` early is checked again at the end, where it always used to be checked.
+    """
     values = draw_params(spec.params, rng, spec.id)
     for name, value in values.items():
         if is_undefined(value):
             raise Rejected(f"params.{name} is undefined")
     scope = Scope(spec, values)
-    for name, text in spec.derived:
+    schedule = constraint_schedule(spec.derived, spec.constraints)
+    deferred = _check_constraints(spec, scope, schedule[0])
+    for k, (name, text) in enumerate(spec.derived):
         value = scope.define(name, text, where=f"derived.{name}")
         if is_undefined(value):
             raise Rejected(f"derived.{name} is undefined")
-    for name, text in spec.constraints:
+        deferred += _check_constraints(spec, scope, schedule[k + 1])
+    for index in deferred:
+        name, text = spec.constraints[index]
         if not scope.condition(text, where=f"constraints.{name}"):
             raise Rejected(f"constraint '{name}'")
     plots = [plot_data(p, scope, f"plots[{i}]") for i, p in enumerate(spec.plots)]
     parts = [_draft_part(part, scope) for part in spec.parts]
     return Draft(values=scope.values, plots=plots, parts=parts, scope=scope)
+
+
+@lru_cache(maxsize=1024)
+def constraint_schedule(
+    derived: tuple[tuple[str, str], ...], constraints: tuple[tuple[str, str], ...]
+) -> tuple[tuple[int, ...], ...]:
+    """Which constraints can be checked before any derived value (entry 0) and after the k-th
+    one (entry k + 1): a constraint waits for the last derived value whose name occurs in its
+    text (a superset of the names the parser can look up, as in scope.py).
+
+    >>> constraint_schedule((("f", "a*x"), ("g", "f^2")), (("c1", "g != 0"), ("c2", "a > 1")))
+    ((1,), (), (0,))
+    """
+    ready: list[list[int]] = [[] for _ in range(len(derived) + 1)]
+    for index, (_, text) in enumerate(constraints):
+        after = max((k + 1 for k, (name, _) in enumerate(derived) if name in text), default=0)
+        ready[after].append(index)
+    return tuple(tuple(r) for r in ready)
+
+
+def _check_constraints(spec: TemplateSpec, scope: Scope, indices: tuple[int, ...]) -> list[int]:
+    """Check these constraints now; returns those that raised (checked again at the end)."""
+    deferred = []
+    for index in indices:
+        name, text = spec.constraints[index]
+        try:
+            holds = scope.condition(text, where=f"constraints.{name}")
+        except TemplateError:
+            deferred.append(index)
+            continue
+        if not holds:
+            raise Rejected(f"constraint '{name}'")
+    return deferred
 
 
 def plot_data(plot: PlotSpec, scope: Scope, where: str) -> PlotData:

@@ -20,6 +20,7 @@ from quizengine.core.questions.drafting import Draft, PartDraft, Rejected, draft
 from quizengine.core.questions.model import Choice, Template, Variant, VariantPart
 from quizengine.core.questions.params import rng_for
 from quizengine.core.questions.plots import Plot, PlotData, default_alt, figure_html, render_svg
+from quizengine.core.questions.precompute import prepare
 from quizengine.core.questions.render import TextRenderer, latex_of, text_of
 from quizengine.core.questions.schema import PlotSpec
 
@@ -42,6 +43,7 @@ def generate_with_draft(
 ) -> tuple[Variant, Draft]:
     """The variant and the values behind it (self-tests need both)."""
     spec = template.spec
+    prepare(spec)  # once per template: the symbolic work of all its variants (precompute.py)
     rng = rng_for(spec.id, spec.version, seed)
     reasons: Counter[str] = Counter()
     for _ in range(MAX_DRAWS):

@@ -9,7 +9,9 @@ so adding a parameter at the end of a file leaves the earlier ones unchanged.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
+from collections.abc import Iterator
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
@@ -21,7 +23,7 @@ from quizengine.core.errors import TemplateError
 from quizengine.core.questions.expressions import evaluate_expression
 from quizengine.core.questions.schema import ParamSpec
 
-__all__ = ["draw_params", "rng_for"]
+__all__ = ["draw_params", "first_value", "param_values", "rng_for"]
 
 
 def rng_for(template_id: str, version: int, seed: int) -> np.random.Generator:
@@ -98,3 +100,60 @@ def _rational(spec: ParamSpec, rng: np.random.Generator, owner: str) -> Any:
         if numerators:
             return sp.Rational(_pick(rng, numerators), den)
     raise TemplateError(f"{owner}: params.{spec.name}: no fraction fits the range and exclusions")
+
+
+def param_values(
+    spec: ParamSpec, values: dict[str, Any], owner: str, limit: int
+) -> list[Any] | None:
+    """Every value ``spec`` can be drawn as (the same SymPy objects ``draw_params`` makes),
+    given the params before it; ``None`` when there are more than ``limit``.
+
+    Used to precompute a template's forms (precompute.py), never to draw; a ``rational`` is
+    enumerated over its first ``_MAX_DENS`` denominators only (enough for any real template, and
+    a partial list only means fewer forms computed ahead).
+
+    >>> a = ParamSpec(name="a", kind="int", low=-2, high=2, exclude=(0,))
+    >>> param_values(a, {}, "t", 10), param_values(a, {}, "t", 3)
+    ([-2, -1, 1, 2], None)
+    """
+    found = list(itertools.islice(_every(spec, values, owner), limit + 1))
+    return None if len(found) > limit else found
+
+
+_MAX_DENS = 10_000
+
+
+def first_value(spec: ParamSpec, values: dict[str, Any], owner: str) -> Any:
+    """One value ``spec`` can be drawn as (``None`` when it has none)."""
+    return next(_every(spec, values, owner), None)
+
+
+def _every(spec: ParamSpec, values: dict[str, Any], owner: str) -> Iterator[Any]:
+    if spec.kind == "int":
+        yield from (sp.Integer(v) for v in _integers(spec.low, spec.high, spec.exclude))
+    elif spec.kind == "decimal":
+        scale = 10**spec.places
+        low = math.ceil(Fraction(str(spec.low)) * scale)
+        high = math.floor(Fraction(str(spec.high)) * scale)
+        for k in range(low, high + 1):
+            if not _excluded(Fraction(k, scale), spec.exclude):
+                yield sp.Rational(k, scale)
+    elif spec.kind == "rational":
+        low, high, seen = Fraction(str(spec.low)), Fraction(str(spec.high)), set()
+        for den in range(spec.den[0], min(spec.den[1], spec.den[0] + _MAX_DENS) + 1):
+            for num in range(math.ceil(low * den), math.floor(high * den) + 1):
+                value = Fraction(num, den)
+                if value not in seen and not _excluded(value, spec.exclude):
+                    seen.add(value)
+                    yield sp.Rational(num, den)
+    elif spec.kind == "choice":
+        for choice in spec.choices:
+            if isinstance(choice, str):
+                yield evaluate_expression(choice, values, owner=owner, where=f"params.{spec.name}")
+            else:
+                yield sp.Rational(str(choice)) if isinstance(choice, float) else sp.Integer(choice)
+    else:
+        rows, cols = spec.shape
+        entries = [sp.Integer(v) for v in _integers(spec.low, spec.high, spec.exclude)]
+        for cells in itertools.product(entries, repeat=rows * cols):
+            yield sp.ImmutableMatrix(rows, cols, list(cells))

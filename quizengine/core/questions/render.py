@@ -27,7 +27,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
 
 from quizengine.core.errors import TemplateError
-from quizengine.core.parsing import Parsed
+from quizengine.core.questions.printing import latex_of, shape_of, text_of
 
 __all__ = ["TextRenderer", "latex_of", "shape_of", "text_of"]
 
@@ -45,43 +45,6 @@ _FILTERS = (  # harmless filters only: none of them can pad, repeat or format a 
     "string",
 )
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
-
-
-def shape_of(value: Any) -> str:
-    """The parser's shape name for a SymPy value (used to print it back)."""
-    if isinstance(value, sp.MatrixBase):
-        return "vector" if value.rows == 1 else "matrix"
-    if isinstance(value, sp.Equality):
-        return "equation"
-    if isinstance(value, sp.Rel | sp.And):
-        return "inequality"
-    if isinstance(value, sp.Set):
-        return "set"
-    return "expression"
-
-
-@lru_cache(maxsize=8192)
-def _latex_cached(value: Any) -> str:
-    return Parsed(value, shape_of(value)).latex
-
-
-@lru_cache(maxsize=8192)
-def _text_cached(value: Any) -> str:
-    return Parsed(value, shape_of(value)).text
-
-
-def latex_of(value: Any) -> str:
-    """LaTeX of a value; strings and Python numbers are printed as they are."""
-    if isinstance(value, sp.Basic | sp.MatrixBase):
-        return _latex_cached(value)
-    return str(value)
-
-
-def text_of(value: Any) -> str:
-    """Plain typed form of a value (``2*x*cos(x^2)``), as a student would type it."""
-    if isinstance(value, sp.Basic | sp.MatrixBase):
-        return _text_cached(value)
-    return str(value)
 
 
 def _num(value: Any, digits: int = 3) -> str:

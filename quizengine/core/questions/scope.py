@@ -21,6 +21,13 @@ Params whose value is an expression (``choice = ["sin(x)", "e^x"]``) are not pla
 drawn expression is its own form, so forms are kept per combination of such choices. An int
 param that a text needs as a number (an order, an index) is bound to its value for that text,
 so the text has one form per value of the param.
+
+The substituted form is mathematically the value computed with the numbers, but not always the
+same tree (about 1 text in 800 in the bank: ``-8*(4*x + 3)`` against ``-(32*x + 24)``). Which
+texts take which path is therefore part of what a variant *is*: stored attempts are regenerated
+from their seed, and tests/core/questions/test_golden_variants.py pins the result. Changing the
+rules above changes variants. Forms are computed ahead for a whole template by precompute.py
+(the same keys, so the same forms); each draw substitutes with a memo of subtrees (``memo``).
 """
 
 from __future__ import annotations
@@ -103,7 +110,7 @@ class _Recording(dict[str, Any]):
         return super().get(name, default)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=32768)  # precompute.py puts ~10k forms of the bank here ahead of use
 def _form(text: str, bound: tuple[tuple[str, Any], ...]) -> tuple[Any, bool]:
     """(form, holds placeholders) of ``text`` with these forms bound; ``_NONE`` when unusable.
 
@@ -158,7 +165,7 @@ def substitute(form: Any, subst: dict[Any, Any], memo: dict[Any, Any] | None = N
     memo = {} if memo is None else memo
     if isinstance(form, sp.MatrixBase):
         return sp.ImmutableMatrix(
-            form.rows, form.cols, [_replace(e, subst, memo)[0] for e in form]
+            form.rows, form.cols, [_replace(e, subst, memo)[0] for e in form.flat()]
         )
     if isinstance(form, sp.Rel):
         lhs, rhs = _replace(form.lhs, subst, memo)[0], _replace(form.rhs, subst, memo)[0]
@@ -227,8 +234,12 @@ class Scope:
 
     def form_of(self, text: str) -> tuple[Any, bool]:
         """(form, holds placeholders) of ``text`` here; ``_NONE``: evaluate with the numbers."""
+        return self.form_and_fixed(text)[0]
+
+    def form_and_fixed(self, text: str) -> tuple[tuple[Any, bool], frozenset[str]]:
+        """``form_of(text)`` and the params bound to their numbers in it (for precompute.py)."""
         if PER_VARIANT.search(text):
-            return _NONE, False
+            return (_NONE, False), frozenset()
         bound = []
         for name in self.values:
             if name in text:  # a superset of the names the parser can look up
@@ -244,7 +255,7 @@ class Scope:
             names = {n for n, _ in bound if n in self.scalars}
             extra = _in_exponents(found[0]) & names - fixed
             if not extra:
-                return found
+                return found, frozenset(fixed)
             fixed |= extra
 
     def _bind(self, bound: list[tuple[str, Any]], fixed: set[str]) -> tuple[tuple[str, Any], ...]:
