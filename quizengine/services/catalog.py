@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quizengine.core import questions
+from quizengine.core.errors import QuizengineError
 from quizengine.db.models import SHOW_WHEN, Quiz, Template, TemplateVersion
 from quizengine.services import audit
 from quizengine.services.errors import NotFoundError, ValidationFailed
@@ -126,6 +127,24 @@ def templates_by_quiz(session: Session) -> dict[str, list[Template]]:
 def active_templates(session: Session, quiz_id: str) -> list[Template]:
     return list(session.scalars(select(Template).where(
         Template.quiz_id == quiz_id, Template.is_active.is_(True)).order_by(Template.id)))
+
+
+def warm_up(session: Session) -> int:
+    """Read and prepare every active template's current version in this process (its one-time
+    per-template work: the TOML, the schema, the precomputed symbolic forms), by generating one
+    variant of each; returns how many. A server calls it once before it forks its workers."""
+    rows = session.execute(select(TemplateVersion.source).join(
+        Template, (Template.id == TemplateVersion.template_id)
+        & (Template.current_version == TemplateVersion.version))
+        .where(Template.is_active.is_(True))).scalars().all()
+    prepared = 0
+    for source in rows:
+        try:
+            questions.generate(template_from_source(source), 0, plots=False)
+            prepared += 1
+        except QuizengineError:
+            continue  # a template broken at seed 0 fails when served, with its own message
+    return prepared
 
 
 def update_settings(
