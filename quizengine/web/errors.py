@@ -1,6 +1,8 @@
 """One place that turns errors into responses: JSON under ``/api``, an HTML page elsewhere.
 
-Body of every API error: ``{"error": {"code": ..., "message": ...}}`` with a 4xx status.
+Body of every API error: ``{"error": {"code": ..., "message": ...}}`` with a 4xx status; a
+database that cannot be reached (restarting, failing over) is a 503 with ``Retry-After``, which
+clients retry with the same idempotency key: nothing of that request was stored.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from typing import Any
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from quizengine.core.errors import NotFoundError, QuizengineError
@@ -48,6 +51,15 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def _service(error: ServiceError) -> Any:
         return error_response(error.status, error.code, error.message)
+
+    @app.errorhandler(OperationalError)
+    def _database_unavailable(error: OperationalError) -> Any:
+        app.logger.warning("database unavailable: %s", error.orig)
+        response, status = error_response(
+            503, "unavailable", "The database is unavailable for a moment; please try again.")
+        response = app.make_response((response, status))
+        response.headers["Retry-After"] = "1"
+        return response
 
     @app.errorhandler(QuizengineError)
     def _other(error: QuizengineError) -> Any:

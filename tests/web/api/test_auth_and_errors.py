@@ -75,3 +75,20 @@ def test_openapi_references_resolve(client):
         for part in ref.removeprefix("#/").split("/"):
             target = target[part]
         assert target
+
+
+def test_an_unreachable_database_is_a_503_to_retry(client, make_user, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from quizengine.services import catalog
+
+    make_user("ada")
+    auth = {"Authorization": f"Bearer {_token(client)}"}
+
+    def down(session):
+        raise OperationalError("SELECT 1", {}, ConnectionError("server closed the connection"))
+
+    monkeypatch.setattr(catalog, "list_quizzes", down)
+    response = client.get("/api/v1/quizzes", headers=auth)
+    assert response.status_code == 503 and response.headers["Retry-After"] == "1"
+    assert response.json["error"]["code"] == "unavailable"
