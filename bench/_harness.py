@@ -114,8 +114,8 @@ class Server:
     preloaded app) serving ``quizengine.web.wsgi:app`` on a free port."""
 
     env: dict[str, str]
-    workers: int = 4
-    threads: int = 4
+    workers: int = 8
+    threads: int = 1
     app: str = "quizengine.web.wsgi:app"
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
@@ -199,7 +199,7 @@ class Server:
 
 
 def setup(url: str, *, quiz_id: str, students: int, questions: int,
-          workers: int = 4, threads: int = 4) -> tuple[Server, list[str], str]:
+          workers: int = 8, threads: int = 1) -> tuple[Server, list[str], str]:
     """Fresh database, migrated and seeded, and a running gunicorn; returns (server, names,
     secret). The caller stops the server."""
     secret = secrets.token_hex(32)
