@@ -4,7 +4,7 @@ quizengine.web.wsgi:app``. Each setting can be overridden on the command line.
 - ``gthread`` workers, 4 per core, 1 thread each: kept-alive client connections are held by each
   worker's poller, not a thread, and while one worker waits on the database another runs. On 2
   cores ``bench/web.py`` could not tell 8 × 1 from 4 × 4 apart (187–249 against 219–254
-  submissions/s over three runs each); a worker that dies takes one request with it instead of
+  submissions/s in this session's runs); a worker that dies takes one request with it instead of
   up to four (``bench/load.py``: 93 retried requests over 4 kills, against 199).
 - ``preload_app``: the app (SymPy, the bank's parser tables, the templates) is imported once in
   the master; workers are forked from it. A worker that dies (OOM, SIGKILL) is replaced by a
