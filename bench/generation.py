@@ -50,8 +50,6 @@ def clear_caches() -> None:
     render._compile.cache_clear()
     render._render_markdown.cache_clear()
     expressions._evaluate.cache_clear()
-    printing._latex_cached.cache_clear()
-    printing._text_cached.cache_clear()
     printing.clear_memos()
     drafting.constraint_schedule.cache_clear()
     author._CHAINS.clear()

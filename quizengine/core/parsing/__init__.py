@@ -19,6 +19,7 @@ from quizengine.core.lru import LRU
 from quizengine.core.parsing.grammar import Parser
 from quizengine.core.parsing.magnitude import is_nonreal_composite
 from quizengine.core.parsing.options import FunctionSpec, Parsed, ParseOptions
+from quizengine.core.parsing.render import clear_memos
 from quizengine.core.parsing.structures import answer, shape_of
 from quizengine.core.parsing.tokens import tokenize
 
@@ -79,8 +80,9 @@ _readings: LRU[Parsed] = LRU(READINGS_CACHED)
 
 
 def clear_readings() -> None:
-    """Forget cached readings (benchmarks that measure real parsing)."""
+    """Forget cached readings and printed subexpressions (benchmarks that measure real parsing)."""
     _readings.clear()
+    clear_memos()
 
 
 def _cache_key(text: Any, opts: ParseOptions) -> tuple[Any, ...] | None:

@@ -1,17 +1,25 @@
 """How a reading is shown back: LaTeX for the "we read your answer as" preview, plain text with
 ``^`` for notes and logs. Both print what was *built*, so the student sees SymPy's reading, not an
 echo of their own text.
+
+SymPy's printers are pure functions of the subexpression and the settings, and readings share
+most of their subexpressions (``\\sin{\\left(x \\right)}``, ``e^{x}``, small numbers), so the
+printers here remember what they printed (bounded; one set per thread, as SymPy's printers count
+their nesting level on themselves).
 """
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
 from typing import Any
 
 import sympy
 from sympy.matrices import MatrixBase
+from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
-__all__ = ["to_latex", "to_text"]
+__all__ = ["clear_memos", "to_latex", "to_text"]
 
 _REL_TEXT = {"==": "=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _REL_LATEX = {"==": "=", "<": "<", "<=": r"\leq", ">": ">", ">=": r"\geq"}
@@ -57,9 +65,78 @@ class _TextPrinter(StrPrinter):  # type: ignore[misc]  # SymPy is untyped
         return " or ".join(map(self._print, expr.args))
 
 
-_PRINTER = _TextPrinter({"order": None})
+MEMO_SIZE = 50_000  # remembered subexpressions per printer (the memo is emptied when full)
+
+
+class _RememberingLatex(LatexPrinter):  # type: ignore[misc]  # SymPy is untyped
+    """``LatexPrinter`` that keeps the text of every subexpression it printed without options."""
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        super().__init__(settings)
+        self.memo: dict[Any, str] = {}
+
+    def _print(self, expr: Any, **kwargs: Any) -> str:
+        if kwargs or not isinstance(expr, sympy.Basic):
+            return str(super()._print(expr, **kwargs))
+        text = self.memo.get(expr)
+        if text is None:
+            text = str(super()._print(expr))
+            if len(self.memo) >= MEMO_SIZE:
+                self.memo.clear()
+            self.memo[expr] = text
+        return text
+
+
+class _RememberingText(_TextPrinter):
+    """The plain-text printer, remembering subexpressions like ``_RememberingLatex``. SymPy
+    writes a float in full only at the top (``_print_level``), so the key says whether it is."""
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        super().__init__(settings)
+        self.memo: dict[tuple[Any, bool], str] = {}
+
+    def _print(self, expr: Any, **kwargs: Any) -> str:
+        if kwargs or not isinstance(expr, sympy.Basic):
+            return str(super()._print(expr, **kwargs))
+        key = (expr, self._print_level > 0)
+        text = self.memo.get(key)
+        if text is None:
+            text = str(super()._print(expr))
+            if len(self.memo) >= MEMO_SIZE:
+                self.memo.clear()
+            self.memo[key] = text
+        return text
+
+
 _UNORDERED = _TextPrinter({"order": "none"})
 _LATEX = {"ln_notation": True, "inv_trig_style": "full"}  # \ln, \arcsin (never sin^{-1})
+
+
+@dataclass(frozen=True)
+class _Printers:
+    text: _RememberingText
+    latex: _RememberingLatex
+    matrix: _RememberingLatex
+
+
+_THREAD = threading.local()
+
+
+def _printers() -> _Printers:
+    printers: _Printers | None = getattr(_THREAD, "printers", None)
+    if printers is None:
+        printers = _THREAD.printers = _Printers(
+            _RememberingText({"order": None}), _RememberingLatex(dict(_LATEX)),
+            _RememberingLatex({"mat_str": "bmatrix", "mat_delim": "", **_LATEX}))
+    return printers
+
+
+def clear_memos() -> None:
+    """Forget the subexpressions this thread's printers remember (benchmarks, tests)."""
+    printers = _printers()
+    for printer in (printers.text, printers.latex, printers.matrix):
+        printer.memo.clear()
+
 # SymPy orders a sum's terms by their numeric values. The parser keeps every number within
 # 10^±3000, so that evaluation is cheap; should it still fail, the terms keep SymPy's own order.
 _ORDER_ERRORS = (ArithmeticError, ValueError, TypeError)
@@ -95,7 +172,7 @@ def to_text(value: Any) -> str:
     '2*x*cos(x^2)'
     """
     try:
-        text = _PRINTER.doprint(value)
+        text = _printers().text.doprint(value)
     except _ORDER_ERRORS:
         text = _UNORDERED.doprint(value)
     return str(text).replace("**", "^")
@@ -122,9 +199,13 @@ def _latex(value: Any, order: str | None) -> str:
         return chained or r" \text{ and } ".join(map(inner, value.args))
     if isinstance(value, sympy.Or):
         return r" \text{ or } ".join(map(inner, value.args))
-    if isinstance(value, MatrixBase):
-        return str(sympy.latex(value, mat_str="bmatrix", mat_delim="", order=order, **_LATEX))
     if isinstance(value, sympy.Tuple):
         inside = ", ".join(map(inner, value.args))
         return r"\left[ " + inside + (" " if inside else "") + r"\right]"
+    if order is None:  # SymPy's own term order, printed by the remembering printers
+        printers = _printers()
+        return str((printers.matrix if isinstance(value, MatrixBase) else printers.latex)
+                   .doprint(value))
+    if isinstance(value, MatrixBase):
+        return str(sympy.latex(value, mat_str="bmatrix", mat_delim="", order=order, **_LATEX))
     return str(sympy.latex(value, order=order, **_LATEX))

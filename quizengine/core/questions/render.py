@@ -27,9 +27,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
 
 from quizengine.core.errors import TemplateError
-from quizengine.core.questions.printing import latex_of, shape_of, text_of
+from quizengine.core.questions.printing import latex_of, text_of
 
-__all__ = ["TextRenderer", "latex_of", "shape_of", "text_of"]
+__all__ = ["TextRenderer", "latex_of", "text_of"]
 
 _MATH = re.compile(
     r"\\\[(?P<d1>.+?)\\\]|\$\$(?P<d2>.+?)\$\$|\\\((?P<i1>.+?)\\\)|(?<![\\$\w])\$(?P<i2>[^$\n]+?)\$",

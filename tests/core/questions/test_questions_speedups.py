@@ -58,9 +58,11 @@ def test_latex_and_text_are_the_parsers_character_for_character() -> None:
     printing.clear_memos()
     values = [v for v in bank_values() + EXTRA if isinstance(v, sp.Basic | sp.MatrixBase)]
     assert len(values) > 500
-    for value in values + values:  # the second round prints from the memories
-        assert printing._to_latex(value) == parser_render.to_latex(value), value
-        assert printing._text_cached.__wrapped__(value) == parser_render.to_text(value), value
+    remembered = [(printing.latex_of(v), printing.text_of(v)) for v in values + values]
+    for value, (latex, text) in zip(values + values, remembered, strict=True):
+        printing.clear_memos()  # the reference: printed with nothing remembered
+        assert latex == parser_render.to_latex(value), value
+        assert text == parser_render.to_text(value), value
 
 
 def test_undefined_test_agrees_with_has() -> None:
