@@ -9,8 +9,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
@@ -20,6 +18,7 @@ from sqlalchemy.orm import Session
 from quizengine.core import parsing, questions
 from quizengine.core.checking import AnswerSpec, Mistake, Tolerance
 from quizengine.core.errors import QuizengineError
+from quizengine.core.lru import LRU
 from quizengine.core.questions.render import text_of
 from quizengine.db.models import Attempt
 from quizengine.services import catalog
@@ -42,7 +41,7 @@ CACHE_SIZE = 512  # variants per process
 
 
 class _VariantCache:
-    """Generated variants per process, least recently used first out.
+    """Generated variants per process, least recently used first out (``core.lru.LRU``).
 
     A variant with plots is a superset of the one without (same parts, options and expected
     answers; only the figures differ), so a request without plots is served from a cached variant
@@ -50,27 +49,19 @@ class _VariantCache:
     """
 
     def __init__(self, size: int) -> None:
-        self.size = size
-        self.entries: OrderedDict[tuple[str, int, bool], Any] = OrderedDict()
-        self.lock = threading.Lock()
+        self.entries: LRU[Any] = LRU(size)
 
     def get(self, source: str, seed: int, plots: bool) -> Any:
-        keys = [(source, seed, True)] if plots else [(source, seed, True), (source, seed, False)]
-        with self.lock:
-            for key in keys:
-                if key in self.entries:
-                    self.entries.move_to_end(key)
-                    return self.entries[key]
+        for with_plots in (True,) if plots else (True, False):
+            found = self.entries.get((source, seed, with_plots))
+            if found is not None:
+                return found
         variant = questions.generate(catalog.template_from_source(source), seed, plots=plots)
-        with self.lock:
-            self.entries[(source, seed, plots)] = variant
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
+        self.entries.put((source, seed, plots), variant)
         return variant
 
     def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
+        self.entries.clear()
 
 
 _cache = _VariantCache(CACHE_SIZE)
