@@ -260,19 +260,11 @@ def _oracle_engine(url: str, make_engine: Any) -> Any:
 
 
 def right_text(part: Any) -> str:
-    """What a student types for the expected answer of ``part``."""
-    expected = part.expected
-    if part.kind == "choice":
-        return str(expected)
-    if hasattr(expected, "tolist"):
-        rows = [[_plain(v) for v in row] for row in expected.tolist()]
-        if part.kind == "vector" or len(rows) == 1:
-            flat = rows[0] if len(rows) == 1 else [r[0] for r in rows]
-            return "[" + ", ".join(flat) + "]"
-        return "[" + ", ".join("[" + ", ".join(r) + "]" for r in rows) + "]"
-    if getattr(expected, "is_Relational", False):
-        return f"{_plain(expected.lhs)} = {_plain(expected.rhs)}"
-    return _plain(expected)
+    """What a student types for the expected answer of ``part``: the parser's own plain text
+    (``e`` for E, ``^`` for powers, matrices in brackets), as the tests' ``answer_text``."""
+    from quizengine.core.questions.render import text_of
+
+    return str(part.expected) if part.kind == "choice" else text_of(part.expected)
 
 
 def wrong_text(part: Any) -> str:
@@ -318,10 +310,6 @@ def fresh_spelling(text: str, kind: str, salt: int) -> str:
         lhs, rhs = text.split("=", 1)
         return f"{lhs}= {prefix}{rhs.lstrip()}"
     return prefix + text
-
-
-def _plain(value: Any) -> str:
-    return str(value).replace("**", "^")
 
 
 # ------------------------------------------------------------------------------ figures
