@@ -9,14 +9,14 @@ quizengine.web.wsgi:app``. Each setting can be overridden on the command line.
 - ``preload_app``: the app (SymPy, the bank's parser tables, the templates) is imported once in
   the master; workers are forked from it. A worker that dies (OOM, SIGKILL) is replaced by a
   fork in milliseconds instead of a multi-second import that would compete for the cores with
-  the requests in flight. Nothing in the app factory opens a connection or a thread, and each
-  worker drops any pooled connection it inherited (``post_fork``), so no socket is shared.
+  the requests in flight. Nothing in the app factory opens a connection or a thread, and the
+  warm-up (``web/warm.py``) closes the connections it used before the fork, so no socket is
+  shared.
 """
 
 from __future__ import annotations
 
 import os
-from typing import Any
 
 bind = os.environ.get("QUIZENGINE_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("QUIZENGINE_WORKERS", str(4 * (os.cpu_count() or 1))))
@@ -26,10 +26,3 @@ preload_app = True
 keepalive = 30
 graceful_timeout = 10
 timeout = 60
-
-
-def post_fork(server: Any, worker: Any) -> None:
-    """Forget connections pooled before the fork (SQLAlchemy's advice for multiprocessing)."""
-    database = getattr(worker.app.wsgi(), "extensions", {}).get("quizengine.db")
-    if database is not None:
-        database.engine.dispose(close=False)

@@ -5,7 +5,7 @@ Configuration comes from the environment (QUIZENGINE_CONFIG=production, QUIZENGI
 QUIZENGINE_SECRET_KEY). With the preloaded app of ``gunicorn_conf`` this module runs once, in the
 master: the bank's templates are prepared here (``catalog.warm_up``), then the heap is frozen
 (``gc.freeze``), so that every forked worker starts warm, shares those pages and never walks them
-in a garbage collection. Each worker drops the master's pooled connections after the fork.
+in a garbage collection. The warm-up closes its connections before the fork.
 """
 
 from quizengine.web import create_app
