@@ -82,13 +82,6 @@ def get_attempt(session: Session, *, attempt_id: int, user_id: int) -> Attempt:
     return attempt
 
 
-def get_question(session: Session, *, question_id: int, user_id: int) -> QuestionInstance:
-    instance = session.get(QuestionInstance, question_id)
-    if instance is None or instance.attempt.user_id != user_id:
-        raise NotFoundError(f"no question {question_id}")
-    return instance
-
-
 @dataclass(frozen=True)
 class QuestionView:
     """A question as its student may see it now: the public variant, plus the last submission,

@@ -68,44 +68,44 @@ class _TextPrinter(StrPrinter):  # type: ignore[misc]  # SymPy is untyped
 MEMO_SIZE = 50_000  # remembered subexpressions per printer (the memo is emptied when full)
 
 
-class _RememberingLatex(LatexPrinter):  # type: ignore[misc]  # SymPy is untyped
-    """``LatexPrinter`` that keeps the text of every subexpression it printed without options."""
+class _Remembering:
+    """Mixin for a SymPy printer: keep the text of every subexpression printed without options
+    (bounded: the memo is emptied when full)."""
 
-    def __init__(self, settings: dict[str, Any]) -> None:
-        super().__init__(settings)
-        self.memo: dict[Any, str] = {}
+    memo: dict[Any, str]
 
-    def _print(self, expr: Any, **kwargs: Any) -> str:
-        if kwargs or not isinstance(expr, sympy.Basic):
-            return str(super()._print(expr, **kwargs))
-        text = self.memo.get(expr)
-        if text is None:
-            text = str(super()._print(expr))
-            if len(self.memo) >= MEMO_SIZE:
-                self.memo.clear()
-            self.memo[expr] = text
-        return text
-
-
-class _RememberingText(_TextPrinter):
-    """The plain-text printer, remembering subexpressions like ``_RememberingLatex``. SymPy
-    writes a float in full only at the top (``_print_level``), so the key says whether it is."""
-
-    def __init__(self, settings: dict[str, Any]) -> None:
-        super().__init__(settings)
-        self.memo: dict[tuple[Any, bool], str] = {}
+    def _memo_key(self, expr: Any) -> Any:
+        return expr
 
     def _print(self, expr: Any, **kwargs: Any) -> str:
+        printer: Any = super()
         if kwargs or not isinstance(expr, sympy.Basic):
-            return str(super()._print(expr, **kwargs))
-        key = (expr, self._print_level > 0)
+            return str(printer._print(expr, **kwargs))
+        key = self._memo_key(expr)
         text = self.memo.get(key)
         if text is None:
-            text = str(super()._print(expr))
+            text = str(printer._print(expr))
             if len(self.memo) >= MEMO_SIZE:
                 self.memo.clear()
             self.memo[key] = text
         return text
+
+
+class _RememberingLatex(_Remembering, LatexPrinter):  # type: ignore[misc]  # SymPy is untyped
+    def __init__(self, settings: dict[str, Any]) -> None:
+        super().__init__(settings)
+        self.memo = {}
+
+
+class _RememberingText(_Remembering, _TextPrinter):
+    """SymPy writes a float in full only at the top (``_print_level``): the key says whether."""
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        super().__init__(settings)
+        self.memo = {}
+
+    def _memo_key(self, expr: Any) -> Any:
+        return (expr, self._print_level > 0)
 
 
 _UNORDERED = _TextPrinter({"order": "none"})
