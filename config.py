@@ -54,6 +54,9 @@ class Config:
     MASTERY_THRESHOLD = float(os.environ.get("QUIZENGINE_MASTERY_THRESHOLD", "0.95"))
     LOGIN_RATE_LIMIT = (10, 60)  # attempts per window of seconds, per username and address
     API_TOKEN_MAX_AGE_SECONDS = 12 * 3600
+    # How long a worker reuses a user's (role, active) after reading it: a role change or a
+    # deactivation made in another process takes effect within this many seconds.
+    AUTH_CACHE_SECONDS = float(os.environ.get("QUIZENGINE_AUTH_CACHE_SECONDS", "5"))
 
 
 class DevelopmentConfig(Config):

@@ -40,6 +40,10 @@ class LRU(Generic[V]):
             if len(self.data) > self.size:
                 self.data.popitem(last=False)
 
+    def discard(self, key: Hashable) -> None:
+        with self.lock:
+            self.data.pop(key, None)
+
     def clear(self) -> None:
         with self.lock:
             self.data.clear()

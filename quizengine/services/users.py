@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import csv
 import io
+import time
+import weakref
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import Table, bindparam, delete, func, select
+from sqlalchemy import Pool, Table, bindparam, delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from quizengine.core.lru import LRU
 from quizengine.db.base import utcnow
 from quizengine.db.models import ROLES, LoginFailure, User
 from quizengine.services import audit
@@ -159,11 +162,54 @@ _ACTIVE_IDENTITY = (select(_USERS.c.id, _USERS.c.username, _USERS.c.role)
                     .where(_USERS.c.id == bindparam("user_id"), _USERS.c.is_active.is_(True)))
 
 
-def active_identity(session: Session, user_id: int) -> tuple[int, str, str] | None:
+Identity = tuple[int, str, str]
+# Per connection pool (a database of this process, whatever the engine's options): user id ->
+# (identity or None, monotonic time it expires).
+_RECENT: weakref.WeakKeyDictionary[Pool, LRU[tuple[Identity | None, float]]] = (
+    weakref.WeakKeyDictionary())
+RECENT_IDENTITIES = 50_000
+
+
+def active_identity(session: Session, user_id: int, *,
+                    max_age: float = 0.0) -> Identity | None:
     """(id, username, role) of the user ``user_id`` when active, else None: what every
-    authenticated request needs, in one small prebuilt query (no ORM object)."""
+    authenticated request needs, in one small prebuilt query (no ORM object).
+
+    With ``max_age`` > 0 an answer read at most that many seconds ago in this process is reused
+    (the web app's ``AUTH_CACHE_SECONDS``): a role change or deactivation made here takes effect
+    at once (:func:`set_role` and :func:`set_active` forget the user), one made by another
+    process within ``max_age`` seconds.
+    """
+    if max_age <= 0:
+        return _read_identity(session, user_id)
+    recent = _recent_identities(session)
+    now = time.monotonic()
+    hit = recent.get(user_id)
+    if hit is not None and hit[1] > now:
+        return hit[0]
+    identity = _read_identity(session, user_id)
+    recent.put(user_id, (identity, now + max_age))
+    return identity
+
+
+def _read_identity(session: Session, user_id: int) -> Identity | None:
     row = session.execute(_ACTIVE_IDENTITY, {"user_id": user_id}).first()
     return (row.id, row.username, row.role) if row is not None else None
+
+
+def _recent_identities(session: Session) -> LRU[tuple[Identity | None, float]]:
+    pool = session.get_bind().pool
+    recent = _RECENT.get(pool)
+    if recent is None:
+        recent = _RECENT.setdefault(pool, LRU(RECENT_IDENTITIES))
+    return recent
+
+
+def forget_identity(session: Session, user_id: int) -> None:
+    """Drop what :func:`active_identity` remembers of ``user_id`` (its role or state changed)."""
+    recent = _RECENT.get(session.get_bind().pool)
+    if recent is not None:
+        recent.discard(user_id)
 
 
 def list_users(session: Session) -> list[User]:
@@ -177,6 +223,7 @@ def set_role(session: Session, *, user_id: int, role: str, actor_id: int | None)
     audit.record(session, user_id=actor_id, action="set_role", target_type="user",
                  target_id=str(user_id), detail={"from": user.role, "to": role})
     user.role = role
+    forget_identity(session, user_id)
     return user
 
 
@@ -187,6 +234,7 @@ def set_active(session: Session, *, user_id: int, active: bool, actor_id: int | 
     audit.record(session, user_id=actor_id, action="activate" if active else "deactivate",
                  target_type="user", target_id=str(user_id))
     user.is_active = active
+    forget_identity(session, user_id)
     return user
 
 

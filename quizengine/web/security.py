@@ -118,7 +118,8 @@ def _load_user_from_token(req: Any) -> SessionUser | None:
 
 
 def _active_user(user_id: int) -> SessionUser | None:
-    identity = users.active_identity(db_session(), user_id)
+    identity = users.active_identity(db_session(), user_id,
+                                     max_age=current_app.config["AUTH_CACHE_SECONDS"])
     return SessionUser(*identity) if identity is not None else None
 
 

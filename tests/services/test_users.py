@@ -99,3 +99,30 @@ def test_tokens_round_trip_and_expire():
     assert read_token("other secret", token, max_age=60) is None
     assert read_token("secret", token + "x", max_age=60) is None
     assert read_token("secret", token, max_age=-1) is None
+
+
+def test_active_identity_is_remembered_for_max_age_seconds(session, monkeypatch):
+    user = users.create_user(session, username="ada", password="long enough")
+    session.commit()
+    clock = [1000.0]
+    monkeypatch.setattr(users.time, "monotonic", lambda: clock[0])
+    assert users.active_identity(session, user.id, max_age=5) == (user.id, "ada", "student")
+    session.execute(User.__table__.update().values(role="admin"))  # another process's change
+    session.commit()
+    assert users.active_identity(session, user.id, max_age=5)[2] == "student"
+    assert users.active_identity(session, user.id)[2] == "admin"  # max_age 0: always read
+    clock[0] += 5.01
+    assert users.active_identity(session, user.id, max_age=5)[2] == "admin"
+
+
+def test_changes_made_in_this_process_take_effect_at_once(session, make_user):
+    admin = users.create_user(session, username="boss", password="long enough", role="admin")
+    user = users.create_user(session, username="ada", password="long enough")
+    session.commit()
+    assert users.active_identity(session, user.id, max_age=60)[2] == "student"
+    users.set_role(session, user_id=user.id, role="instructor", actor_id=admin.id)
+    session.commit()
+    assert users.active_identity(session, user.id, max_age=60)[2] == "instructor"
+    users.set_active(session, user_id=user.id, active=False, actor_id=admin.id)
+    session.commit()
+    assert users.active_identity(session, user.id, max_age=60) is None

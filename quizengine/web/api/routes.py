@@ -22,7 +22,7 @@ from quizengine.services.errors import ValidationFailed
 from quizengine.services.tokens import issue_token
 from quizengine.web.api import bp
 from quizengine.web.api.serialize import question_json, submission_json
-from quizengine.web.database import db_session
+from quizengine.web.database import db_session, read_only
 from quizengine.web.security import ANY_ROLE, STAFF, role_required
 
 
@@ -61,6 +61,7 @@ def login() -> Any:
 
 
 @bp.get("/v1/quizzes")
+@read_only
 @role_required(*ANY_ROLE)
 def list_quizzes() -> Any:
     return jsonify([{"id": q.id, "week": q.week, "title": q.title, "skills": q.skills}
@@ -80,6 +81,7 @@ def start_attempt(quiz_id: str) -> Any:
 
 
 @bp.get("/v1/attempts/<int:attempt_id>")
+@read_only
 @role_required(*ANY_ROLE)
 def get_attempt(attempt_id: int) -> Any:
     session = db_session()
@@ -92,6 +94,7 @@ def get_attempt(attempt_id: int) -> Any:
 
 
 @bp.post("/v1/questions/<int:question_id>/validate")
+@read_only
 @role_required(*ANY_ROLE)
 def validate(question_id: int) -> Any:
     body = _json_body()
@@ -131,6 +134,7 @@ def finish(attempt_id: int) -> Any:
 
 
 @bp.get("/v1/me/mastery")
+@read_only
 @role_required(*ANY_ROLE)
 def my_mastery() -> Any:
     estimates = mastery.learner_mastery(db_session(), user_id=current_user.id, now=utcnow())
