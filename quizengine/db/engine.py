@@ -16,8 +16,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     submit relies on; the documented SQLAlchemy recipe below takes BEGIN over. Transactions start
     with ``BEGIN IMMEDIATE``: SQLite allows one writer, and taking the write lock up front makes
     concurrent requests queue (busy timeout) instead of failing with "database is locked" when a
-    reader tries to upgrade; connections in autocommit mode (read-only requests) take no lock. PostgreSQL connections are checked for life when taken from the
-    pool, without a round trip (:func:`_refuse_dead_connections`).
+    reader tries to upgrade; connections in autocommit mode (read-only requests) take no lock.
+    PostgreSQL connections are checked for life when taken from the pool, without a round trip
+    (:func:`_refuse_dead_connections`).
     """
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {}).setdefault("timeout", 30)

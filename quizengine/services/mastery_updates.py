@@ -5,7 +5,9 @@ This runs inside every submit, so it is written for the hot path: plain SQL stat
 tables (no ORM unit of work), a fixed number of them whatever the number of parts (one read, four
 writes when the caller already read the two Elo ratings, as the submit does in its first query; a
 first answer adds the inserts of the learner's new rows), all parts applied in memory in order,
-as if observed one after the other.
+as if observed one after the other. :func:`plan_answers` returns the four writes, so that the
+submit sends them with its own in one round trip (``db.pipeline``); :func:`observe_answers`
+executes them at once.
 
 Concurrency: the learner's skill rows are locked (``FOR UPDATE``, in skill order, so no deadlock;
 only that learner's requests wait): a BKT step is not additive. The two Elo ratings (the
@@ -28,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from quizengine.core import mastery as core
 from quizengine.db.models import ItemRating, LearnerAbility, MasteryHistory, SkillMastery
+from quizengine.db.pipeline import Write, execute_writes
 from quizengine.db.upsert import insert_ignoring_conflicts
 from quizengine.services.mastery import cached_params
 
@@ -45,7 +48,7 @@ _SKILL_ROWS = (select(_SKILL.c.id, _SKILL.c.skill, _SKILL.c.p_mastery, _SKILL.c.
 _WRITE_SKILL = (update(_SKILL).where(_SKILL.c.id == bindparam("row_id"))
                 .values(p_mastery=bindparam("new_mastery"), attempts=bindparam("new_attempts"),
                         updated_at=bindparam("moved_at")))
-_INSERT_HISTORY = _HISTORY.insert()
+_INSERT_HISTORY = _HISTORY.insert().inline()
 _MOVE_ABILITY = (update(_ABILITY).where(_ABILITY.c.user_id == bindparam("learner"))
                  .values(ability=_ABILITY.c.ability + bindparam("delta"),
                          answers=_ABILITY.c.answers + bindparam("count"),
@@ -82,8 +85,19 @@ def observe_answers(
     """Update the learner's ``skills``, their ability and the template's rating after the graded
     parts of one submission scored ``scores`` (each 0..1) at ``now``; ``elo`` is what the caller
     read of the two ratings (read here when None)."""
+    execute_writes(session, plan_answers(
+        session, user_id=user_id, template_id=template_id, skills=skills, difficulty=difficulty,
+        scores=scores, now=now, elo=elo))
+
+
+def plan_answers(
+    session: Session, *, user_id: int, template_id: str, skills: Sequence[str], difficulty: int,
+    scores: Sequence[float], now: datetime, elo: EloStart | None = None,
+) -> list[Write]:
+    """What :func:`observe_answers` writes, not yet executed: the learner's skill rows are read
+    and locked (and created when missing) now; the caller executes the writes before it commits."""
     if not scores:
-        return
+        return []
     session.flush()  # ORM objects pending in this session are written before our statements
     skills = tuple(sorted(set(skills)))
     fitted = cached_params(session)
@@ -106,15 +120,17 @@ def observe_answers(
                                 core.EloRating(rating, count), score, expected=expected)
         ability, answered = moved.learner.value, moved.learner.count
         rating, count = moved.item.value, moved.item.count
+    writes: list[Write] = []
     if states:  # a template without skills moves only the ratings
-        session.execute(_WRITE_SKILL, [
+        writes.append((_WRITE_SKILL, [
             {"row_id": ids[s], "new_mastery": state.mastery, "new_attempts": state.attempts,
-             "moved_at": now} for s, state in states.items()])
-        session.execute(_INSERT_HISTORY, history)
-    session.execute(_MOVE_ABILITY, {"learner": user_id, "delta": ability - start_ability,
-                                    "count": len(scores), "moved_at": now})
-    session.execute(_MOVE_ITEM, {"template": template_id, "delta": rating - start_rating,
-                                 "count": len(scores), "moved_at": now})
+             "moved_at": now} for s, state in states.items()]))
+        writes.append((_INSERT_HISTORY, history))
+    writes.append((_MOVE_ABILITY, {"learner": user_id, "delta": ability - start_ability,
+                                   "count": len(scores), "moved_at": now}))
+    writes.append((_MOVE_ITEM, {"template": template_id, "delta": rating - start_rating,
+                                "count": len(scores), "moved_at": now}))
+    return writes
 
 
 def _skill_states(

@@ -7,12 +7,14 @@ SQL statements, no ORM unit of work):
    submission already stored under this idempotency key (a retry returns the stored result
    without grading again);
 2. grade with ``check``, holding no lock;
-3. lock the attempt row (``SELECT ... FOR UPDATE``) and re-read whether it is finished: a finish
-   (which takes the same lock) either committed first, and we refuse, or waits for our commit and
-   counts our submission;
-4. insert the submission with ``ON CONFLICT DO NOTHING`` on (question, key): a concurrent twin with
-   the same key waited for our lock, so its insert finds our committed row and it replays it;
-5. the parts, and the mastery updates (``mastery_updates``), in the same transaction.
+3. insert the submission from a ``SELECT`` of its attempt that is still open, locking the
+   attempt row (``FOR UPDATE``), with ``ON CONFLICT DO NOTHING`` on (question, key), in one
+   statement: a finish (which takes the same lock) either committed first, so no row is
+   inserted and we refuse, or waits for our commit and counts our submission; a concurrent twin
+   with the same key waited for our lock, so its insert finds our committed row and it replays
+   it;
+4. the parts and the mastery updates (``mastery_updates``), in the same transaction, sent
+   together (``db.pipeline``: one round trip to PostgreSQL).
 
 The caller commits before replying. Invalid input (unreadable, wrong names, timeout) is returned
 but never stored: it costs the student nothing. Grading reads what the question instance stored
@@ -43,6 +45,7 @@ from quizengine.db.models import (
     SubmissionPart,
     Template,
 )
+from quizengine.db.pipeline import Write, execute_writes
 from quizengine.db.upsert import insert_ignoring_conflicts
 from quizengine.services import mastery_updates, variants
 from quizengine.services.errors import ConflictError, NotFoundError, ValidationFailed
@@ -137,12 +140,18 @@ def _context_statement() -> Select[Any]:
 # Built once: the hot path's statements are only bound and executed (half the cost of building
 # them per request).
 _CONTEXT = _context_statement()
-_LOCK_ATTEMPT = (select(_ATTEMPT.c.finished_at).where(_ATTEMPT.c.id == bindparam("attempt_id"))
-                 .with_for_update())
+_NEW_SUBMISSION_COLUMNS = ("question_instance_id", "user_id", "idempotency_key", "score",
+                           "created_at")
+# The new submission's values, selected from its attempt row when that is still open (locked).
+_WHILE_OPEN = (select(*(bindparam(name, type_=_SUBMISSION.c[name].type)
+                        for name in _NEW_SUBMISSION_COLUMNS))
+               .select_from(_ATTEMPT)
+               .where(_ATTEMPT.c.id == bindparam("attempt_id"), _ATTEMPT.c.finished_at.is_(None))
+               .with_for_update())
 _STORED_ID = select(_SUBMISSION.c.id).where(
     _SUBMISSION.c.question_instance_id == bindparam("question_id"),
     _SUBMISSION.c.idempotency_key == bindparam("key"))
-_INSERT_PARTS = _PART.insert()
+_INSERT_PARTS = _PART.insert().inline()
 _SERVED = (select(_INSTANCE.c.template_id, _INSTANCE.c.version, _INSTANCE.c.seed,
                   _INSTANCE.c.grading)
            .join(_ATTEMPT, _ATTEMPT.c.id == _INSTANCE.c.attempt_id)
@@ -241,32 +250,36 @@ def submit_answers(
                               feedback_visible=shown)
     weights = {p.part_id: p.weight for p in parts}
     score = sum(r.score * weights[r.part_id] for r in results) / (sum(weights.values()) or 1.0)
-    finished_at = session.execute(_LOCK_ATTEMPT,
-                                  {"attempt_id": context.attempt_id}).scalar_one()
-    _check_open(finished_at is not None, context, now)
-    submission_id = session.execute(_insert_submission(session), {
-        "question_instance_id": context.id, "user_id": user_id, "idempotency_key": idempotency_key,
-        "score": score, "created_at": now}).scalar_one_or_none()
-    if submission_id is None:  # a twin with the same key committed first (it held our lock)
+    submission_id = session.execute(_insert_while_open(session), {
+        "attempt_id": context.attempt_id, "question_instance_id": context.id, "user_id": user_id,
+        "idempotency_key": idempotency_key, "score": score, "created_at": now,
+    }).scalar_one_or_none()
+    if submission_id is None:  # a twin with the same key committed first, or a finish did
         stored = session.execute(_STORED_ID, {"question_id": context.id,
-                                              "key": idempotency_key}).scalar_one()
+                                              "key": idempotency_key}).scalar_one_or_none()
+        if stored is None:
+            raise ConflictError(_FINISHED)
         return _replay(session, stored, shown)
-    session.execute(_INSERT_PARTS, [
+    writes: list[Write] = [(_INSERT_PARTS, [
         {"submission_id": submission_id, "part_id": r.part_id, "raw_text": r.answer,
          "reading_latex": r.latex, "verdict": r.verdict, "code": r.code[:80], "score": r.score,
-         "feedback": r.feedback} for r in results])
-    mastery_updates.observe_answers(
+         "feedback": r.feedback} for r in results])]
+    writes += mastery_updates.plan_answers(
         session, user_id=user_id, template_id=context.template_id, skills=context.skills,
         difficulty=context.difficulty, scores=[r.score for r in results], now=now,
         elo=context.elo)
+    execute_writes(session, writes)
     return SubmissionView(submission_id=submission_id, score=score, parts=tuple(results),
                           stored=True, created_at=now, feedback_visible=shown)
+
+
+_FINISHED = "This attempt is finished; start a new one to answer again."
 
 
 def _check_open(finished: bool, context: QuestionContext, now: datetime) -> None:
     """Refuse when the attempt is finished or the quiz closed."""
     if finished:
-        raise ConflictError("This attempt is finished; start a new one to answer again.")
+        raise ConflictError(_FINISHED)
     if context.closes_at is not None and now >= context.closes_at:
         raise ConflictError("This quiz is closed.")
 
@@ -282,12 +295,14 @@ def _grade(part: GradingPart, answer: str) -> PartResult:
                       verdict.interpreted, answer, verdict.code)
 
 
-def _insert_submission(session: Session) -> Insert:
-    """The submission insert that skips a (question, key) already stored (built per dialect)."""
+def _insert_while_open(session: Session) -> Insert:
+    """The submission insert: only while its attempt is open (locking it), skipping a
+    (question, key) already stored; returns the new id (built once per dialect)."""
     dialect = session.get_bind().dialect.name
     if dialect not in _INSERTS:
         _INSERTS[dialect] = (insert_ignoring_conflicts(
             session, _SUBMISSION, ("question_instance_id", "idempotency_key"))
+            .from_select(_NEW_SUBMISSION_COLUMNS, _WHILE_OPEN)
             .returning(_SUBMISSION.c.id))
     return _INSERTS[dialect]
 

@@ -198,7 +198,7 @@ def _read_identity(session: Session, user_id: int) -> Identity | None:
 
 
 def _recent_identities(session: Session) -> LRU[tuple[Identity | None, float]]:
-    pool = session.get_bind().pool
+    pool = session.get_bind().engine.pool
     recent = _RECENT.get(pool)
     if recent is None:
         recent = _RECENT.setdefault(pool, LRU(RECENT_IDENTITIES))
@@ -207,7 +207,7 @@ def _recent_identities(session: Session) -> LRU[tuple[Identity | None, float]]:
 
 def forget_identity(session: Session, user_id: int) -> None:
     """Drop what :func:`active_identity` remembers of ``user_id`` (its role or state changed)."""
-    recent = _RECENT.get(session.get_bind().pool)
+    recent = _RECENT.get(session.get_bind().engine.pool)
     if recent is not None:
         recent.discard(user_id)
 

@@ -51,7 +51,8 @@ def db_session() -> Session:
                 if has_request_context() else None)
         factory = database.read_session if getattr(view, "read_only", False) else database.session
         g.db_session = factory()
-    return g.db_session
+    session: Session = g.db_session
+    return session
 
 
 def _close_session(_exc: BaseException | None) -> None:

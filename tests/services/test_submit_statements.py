@@ -1,5 +1,6 @@
 """The submit hot path issues a fixed, small number of SQL statements, whatever the number of
-parts: a regression guard for throughput (issue 4), counted, not timed."""
+parts, and on PostgreSQL sends its writes in one pipeline: a regression guard for throughput
+(issue 4), counted, not timed."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from quizengine.services import attempts, submissions, users
 
 SECRET = "test-secret-key-not-for-production"
 TEMPLATE = "w1-chain-rule/power-of-polynomial"
-# context read, attempt lock, submission insert, parts insert, skill rows (read and write),
-# history insert, ability delta, item delta
-STATEMENTS_PER_SUBMIT = 9
+# context read, submission insert (locking its open attempt), skill rows read; then, together,
+# parts insert, skill rows write, history insert, ability delta, item delta
+STATEMENTS_PER_SUBMIT = 8
+PIPELINED_PER_SUBMIT = 5
 # the learner's new rows (skill insert and re-read, ability, item rating) and, once per process
 # and PARAMS_TTL_SECONDS, the skill parameters
 FIRST_ANSWER_EXTRA = 5
@@ -32,13 +34,22 @@ def _question(db, user_id: int) -> int:
                                      version=1, secret=SECRET).id
 
 
+def _in_pipeline(conn) -> bool:
+    driver = conn.connection.driver_connection
+    pgconn = getattr(driver, "pgconn", None)  # psycopg: libpq's pipeline status; SQLite: none
+    return pgconn is not None and bool(pgconn.pipeline_status)
+
+
 def _counted_submit(db, engine, user_id: int, qid: int, answers: dict[str, str],
-                    key: str) -> tuple[int, submissions.SubmissionView]:
+                    key: str, pipelined: list[bool] | None = None,
+                    ) -> tuple[int, submissions.SubmissionView]:
     statements: list[str] = []
 
     def count(conn, cursor, statement, *args) -> None:
         if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
             statements.append(statement)
+            if pipelined is not None:
+                pipelined.append(_in_pipeline(conn))
 
     event.listen(engine, "before_cursor_execute", count)
     try:
@@ -57,9 +68,13 @@ def test_a_submission_costs_a_fixed_number_of_statements(db, app, chain_quiz, an
     first_qid, second_qid = _question(db, user_id), _question(db, user_id)
     first, view = _counted_submit(db, engine, user_id, first_qid, answers_for(first_qid), "a")
     assert view.stored and first <= STATEMENTS_PER_SUBMIT + FIRST_ANSWER_EXTRA
+    pipelined: list[bool] = []
     later, view = _counted_submit(db, engine, user_id, second_qid,
-                                  answers_for(second_qid, wrong=True), "b")
+                                  answers_for(second_qid, wrong=True), "b", pipelined)
     assert view.stored and later == STATEMENTS_PER_SUBMIT
+    if engine.dialect.name == "postgresql":  # the writes leave together, after the reads
+        assert pipelined == [False] * (STATEMENTS_PER_SUBMIT - PIPELINED_PER_SUBMIT) + [
+            True] * PIPELINED_PER_SUBMIT
     replay, view = _counted_submit(db, engine, user_id, second_qid, {}, "b")
     assert view.replayed and replay <= 3  # the context read, then the stored rows
     with db() as s:

@@ -57,6 +57,7 @@ HI_DPS = 100  # digits of the near-tie re-evaluation (plus the magnitude of the 
 MAX_DPS = 400  # beyond this only relative agreement is asked for (see stage 3)
 _BIG = 10**8
 _FLOAT_EXACT = 1e10  # float64 agreement means nothing about unit differences beyond this
+_SURE = 1e-2  # a float mismatch this large is no rounding error; a smaller one is confirmed in mp
 _MODERATE = 1e8  # a simple point with a larger value may sit on a pole (tan(pi/2) = 1.6e16)
 
 
@@ -148,7 +149,10 @@ def _float_stage(
         scale = float(np.median(ma)) or 1.0
         rel = diff / np.maximum(np.maximum(ma, mb), 1e-300)
         clear = (rel > 1e-6) & (diff > 1e-9 * scale)
-        if _many(int(clear.sum()), int(both.sum())):
+        if _many(int(clear.sum()), int(both.sum())) and (
+                _many(int((rel > _SURE).sum()), int(both.sum()))
+                or _mismatch_in_mp(a, b, symbols, backend,
+                                   [p[np.flatnonzero(both)[clear]] for p in pts])):
             return DIFFERENT, sample
     if _simple_mismatch(a, b, symbols, backend, setting):
         return DIFFERENT, sample

@@ -79,3 +79,13 @@ def test_perturbations_are_incorrect(expr: sp.Expr, how: str) -> None:
 def test_random_text_never_crashes(text: str) -> None:
     v = check("x^2 + 1", text)
     assert v.verdict in ("correct", "incorrect", "invalid")
+
+
+def test_a_long_trig_expansion_is_not_refused_for_float_rounding() -> None:
+    """sin(27x) expanded in powers of sin(x) has coefficients near 3e9: float64 loses ~1e-6 of
+    each value to cancellation, which alone must not make a right answer wrong (found by
+    hypothesis); a slightly wrong expansion is still wrong."""
+    expanded = sp.expand_trig(sp.sin(27 * x))
+    assert check(sp.sin(27 * x), text_of(expanded), SPEC).verdict == "correct"
+    assert check(sp.sin(27 * x), text_of(expanded + sp.Rational(1, 1000)), SPEC
+                 ).verdict == "incorrect"

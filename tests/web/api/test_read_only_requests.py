@@ -33,7 +33,8 @@ def test_validate_is_read_only_and_submit_is_not(client, make_user, chain_quiz, 
     auth = {"Authorization": f"Bearer {token}"}
     attempt = client.post(f"/api/v1/quizzes/{chain_quiz}/attempts", headers=auth).json
     qid = attempt["questions"][0]["question_id"]
-    part, text = next(iter(answers_for(qid).items()))
+    answers = answers_for(qid)
+    part, text = next(iter(answers.items()))
 
     isolation_seen.clear()
     assert client.post(f"/api/v1/questions/{qid}/validate", headers=auth,
@@ -42,7 +43,7 @@ def test_validate_is_read_only_and_submit_is_not(client, make_user, chain_quiz, 
 
     isolation_seen.clear()
     reply = client.post(f"/api/v1/questions/{qid}/submit",
-                        headers={**auth, "Idempotency-Key": "k1"}, json={"answers": {part: text}})
+                        headers={**auth, "Idempotency-Key": "k1"}, json={"answers": answers})
     assert reply.status_code == 200 and reply.json["score"] == 1.0
     assert isolation_seen and "AUTOCOMMIT" not in isolation_seen
 
