@@ -253,7 +253,8 @@ def parse_args() -> Any:
     parser.add_argument("--students", type=int, default=None)
     parser.add_argument("--duration", type=float, default=None, help="seconds")
     parser.add_argument("--kill-every", type=float, default=60.0, help="seconds")
-    parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1),
+                        help="gunicorn workers (default: the production setting, 2 per core)")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--quiz", default="w1-product-rule")
     parser.add_argument("--questions", type=int, default=3, help="questions per attempt")

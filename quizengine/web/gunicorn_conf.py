@@ -1,11 +1,13 @@
 """Production gunicorn settings: ``gunicorn -c python:quizengine.web.gunicorn_conf
 quizengine.web.wsgi:app``. Each setting can be overridden on the command line.
 
-- ``gthread`` workers, 4 per core, 1 thread each: kept-alive client connections are held by each
-  worker's poller, not a thread, and while one worker waits on the database another runs. On 2
-  cores ``bench/web.py`` could not tell 8 × 1 from 4 × 4 apart (187–249 against 219–254
-  submissions/s in this session's runs); a worker that dies takes one request with it instead of
-  up to four (``bench/load.py``: 93 retried requests over 4 kills, against 199).
+- ``gthread`` workers, 2 per core, 1 thread each: kept-alive client connections are held by each
+  worker's poller, not a thread, and while one worker waits on the database another runs. Fewer
+  processes spend less CPU per request (fewer context switches and cold caches on 2 cores): in
+  ``bench/web.py`` (100 students offering 310 submissions/s, two rounds back to back) 3 and 4
+  workers completed 293-305 submissions/s at 4.6-4.8 ms of server CPU each, 6 workers 212-289
+  at 5.3-7.2 ms, 8 workers 205-255 at 6.2-7.5 ms. One thread per worker: a worker that dies
+  takes one request with it (``bench/load.py`` retries it), and no thread waits for the GIL.
 - ``preload_app``: the app (SymPy, the bank's parser tables, the templates) is imported once in
   the master; workers are forked from it. A worker that dies (OOM, SIGKILL) is replaced by a
   fork in milliseconds instead of a multi-second import that would compete for the cores with
@@ -19,7 +21,7 @@ from __future__ import annotations
 import os
 
 bind = os.environ.get("QUIZENGINE_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("QUIZENGINE_WORKERS", str(4 * (os.cpu_count() or 1))))
+workers = int(os.environ.get("QUIZENGINE_WORKERS", str(2 * (os.cpu_count() or 1))))
 worker_class = "gthread"
 threads = int(os.environ.get("QUIZENGINE_THREADS", "1"))
 preload_app = True
