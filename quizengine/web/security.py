@@ -170,22 +170,27 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 def _refuse_nul_characters() -> None:
     """Refuse a NUL character anywhere in the path, query, form, upload or JSON body (422).
 
     No text a person types holds one, and PostgreSQL cannot store or even compare it: left to
     reach a query, it turns a harmless bad request into a 500.
     """
-    found = ("\0" in request.path or b"%00" in request.query_string
-             or any("\0" in value for value in request.headers.values())
-             or any("\0" in key or any("\0" in v for v in values)
-                    for key, values in request.form.lists()))
-    if not found and request.is_json:
-        body = request.get_data(cache=True)
+    req = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup
+    found = ("\0" in req.path or b"%00" in req.query_string
+             or any("\0" in value for value in req.headers.values()))
+    if not found and req.is_json:
+        body = req.get_data(cache=True)
         found = b"\0" in body or b"\\u0000" in body
-    for upload in request.files.values() if not found else ():
-        found = found or b"\0" in upload.stream.read()
-        upload.stream.seek(0)
+    elif not found and req.mimetype in _FORM_TYPES:
+        found = any("\0" in key or any("\0" in v for v in values)
+                    for key, values in req.form.lists())
+        for upload in req.files.values() if not found else ():
+            found = found or b"\0" in upload.stream.read()
+            upload.stream.seek(0)
     if found:
         raise ValidationFailed("Text may not contain NUL characters.", code="nul_character")
 
