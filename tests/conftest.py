@@ -108,6 +108,7 @@ def _session_engine(database_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def engine(_session_engine: Engine) -> Iterator[Engine]:
     """The migrated engine; every table is emptied after the test."""
+    from quizengine.db import memo
     from quizengine.db.models import TABLES_CHILD_FIRST
     from quizengine.services import mastery
 
@@ -116,6 +117,7 @@ def engine(_session_engine: Engine) -> Iterator[Engine]:
         for table in TABLES_CHILD_FIRST:
             conn.execute(delete(table))
     mastery.clear_params_cache()  # per-process cache of skill_param rows, now emptied
+    memo.forget(_session_engine)  # what this process remembered of rows now deleted
 
 
 @pytest.fixture

@@ -35,6 +35,7 @@ from quizengine.core import parsing
 from quizengine.core.checking import check
 from quizengine.core.errors import InputError
 from quizengine.db.base import utcnow
+from quizengine.db.memo import memo
 from quizengine.db.models import (
     Attempt,
     ItemRating,
@@ -196,10 +197,7 @@ def validate_answer(
     session: Session, *, question_id: int, user_id: int, part_id: str, answer: str
 ) -> Validation:
     """How ``answer`` reads for this part ("we read your answer as …"), without grading it."""
-    served = session.execute(_SERVED, {"question_id": question_id, "user_id": user_id}).first()
-    if served is None:
-        raise NotFoundError(f"no question {question_id}")
-    part = _part(variants.grading_parts(session, served), part_id)
+    part = _part(served_parts(session, question_id, user_id), part_id)
     if not answer.strip():
         return Validation(False, "", "Type an answer.")
     if len(answer) > MAX_ANSWER_LENGTH:
@@ -213,6 +211,27 @@ def validate_answer(
         caret = error.caret(answer)
         return Validation(False, "", f"{error.message}\n{caret}" if caret else error.message)
     return Validation(True, parsed.latex, " ".join(parsed.notes))
+
+
+PARTS_REMEMBERED = 20_000
+
+
+def served_parts(session: Session, question_id: int, user_id: int,
+                 context: QuestionContext | None = None) -> tuple[GradingPart, ...]:
+    """The parts of the served question ``question_id`` of ``user_id``, as graded (NotFoundError
+    for anyone else's); ``context``: that question, already read. What a question was served
+    with, and whose it is, never change, so this process remembers the parts: a live preview
+    asks again at every pause in typing, and then needs no database at all."""
+    remembered = memo(session, "served parts", PARTS_REMEMBERED)
+    parts: tuple[GradingPart, ...] | None = remembered.get((question_id, user_id))
+    if parts is None:
+        served = context if context is not None else session.execute(
+            _SERVED, {"question_id": question_id, "user_id": user_id}).first()
+        if served is None:
+            raise NotFoundError(f"no question {question_id}")
+        parts = variants.grading_parts(session, served)
+        remembered.put((question_id, user_id), parts)
+    return parts
 
 
 def _parse_options(part: GradingPart) -> parsing.ParseOptions:
@@ -242,7 +261,7 @@ def submit_answers(
     if context.stored_id is not None:
         return _replay(session, context.stored_id, shown)
     _check_open(context.finished, context, now)
-    parts = variants.grading_parts(session, context)
+    parts = served_parts(session, question_id, user_id, context)
     results = [_grade(part, answers.get(part.part_id, "")) for part in parts]
     if any(r.verdict == "invalid" for r in results):
         invalid = tuple(r for r in results if r.verdict == "invalid")

@@ -11,17 +11,17 @@ from __future__ import annotations
 import csv
 import io
 import time
-import weakref
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import Pool, Table, bindparam, delete, func, select
+from sqlalchemy import Table, bindparam, delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizengine.core.lru import LRU
 from quizengine.db.base import utcnow
+from quizengine.db.memo import memo
 from quizengine.db.models import ROLES, LoginFailure, User
 from quizengine.services import audit
 from quizengine.services.errors import AuthError, NotFoundError, RateLimited, ValidationFailed
@@ -163,10 +163,6 @@ _ACTIVE_IDENTITY = (select(_USERS.c.id, _USERS.c.username, _USERS.c.role)
 
 
 Identity = tuple[int, str, str]
-# Per connection pool (a database of this process, whatever the engine's options): user id ->
-# (identity or None, monotonic time it expires).
-_RECENT: weakref.WeakKeyDictionary[Pool, LRU[tuple[Identity | None, float]]] = (
-    weakref.WeakKeyDictionary())
 RECENT_IDENTITIES = 50_000
 
 
@@ -198,18 +194,13 @@ def _read_identity(session: Session, user_id: int) -> Identity | None:
 
 
 def _recent_identities(session: Session) -> LRU[tuple[Identity | None, float]]:
-    pool = session.get_bind().engine.pool
-    recent = _RECENT.get(pool)
-    if recent is None:
-        recent = _RECENT.setdefault(pool, LRU(RECENT_IDENTITIES))
-    return recent
+    """User id -> (identity or None, monotonic time it expires), for this database."""
+    return memo(session, "identities", RECENT_IDENTITIES)
 
 
 def forget_identity(session: Session, user_id: int) -> None:
     """Drop what :func:`active_identity` remembers of ``user_id`` (its role or state changed)."""
-    recent = _RECENT.get(session.get_bind().engine.pool)
-    if recent is not None:
-        recent.discard(user_id)
+    _recent_identities(session).discard(user_id)
 
 
 def list_users(session: Session) -> list[User]:

@@ -81,3 +81,38 @@ def test_a_submission_costs_a_fixed_number_of_statements(db, app, chain_quiz, an
         assert s.scalar(select(Submission.id).where(Submission.idempotency_key == "b"))
         assert len(s.scalars(select(MasteryHistory).where(
             MasteryHistory.user_id == user_id)).all()) == 2
+
+
+def test_a_repeated_preview_needs_no_database_and_stays_private(db, app, chain_quiz,
+                                                                answers_for):
+    """The parts of a served question are remembered per (question, owner): the live preview's
+    second call issues no statement, and nobody else gets the question through that memo."""
+    from quizengine.services.errors import NotFoundError
+
+    engine = app.extensions["quizengine.db"].engine
+    with db() as s, s.begin():
+        owner = users.create_user(s, username="owner", password="long enough").id
+        other = users.create_user(s, username="other", password="long enough").id
+    qid = _question(db, owner)
+    part, text = next(iter(answers_for(qid).items()))
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:
+        if not statement.startswith("BEGIN"):  # SQLite's BEGIN IMMEDIATE
+            statements.append(statement)
+
+    with db() as s:
+        assert submissions.validate_answer(s, question_id=qid, user_id=owner, part_id=part,
+                                           answer=text).valid
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        with db() as s:
+            again = submissions.validate_answer(s, question_id=qid, user_id=owner,
+                                                part_id=part, answer=text)
+        assert again.valid and statements == []
+        with db() as s, pytest.raises(NotFoundError):
+            submissions.validate_answer(s, question_id=qid, user_id=other, part_id=part,
+                                        answer=text)
+        assert len(statements) == 1  # the other user's lookup went to the database
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
