@@ -119,8 +119,20 @@ def numeric_compare(a: sp.Expr, b: sp.Expr, setting: Setting) -> str:
 def _symbols(*exprs: sp.Basic) -> tuple[sp.Symbol, ...]:
     found: set[sp.Symbol] = set()
     for e in exprs:
-        found |= e.free_symbols
+        found |= _free_symbols(e)
     return tuple(sorted(found, key=lambda s: s.name))
+
+
+# The expected answer and its known mistakes are the same expressions at every check of a part:
+# what is read off them by walking the tree is kept (SymPy does not cache these).
+@functools.lru_cache(maxsize=4096)
+def _free_symbols(e: sp.Basic) -> frozenset[sp.Symbol]:
+    return frozenset(e.free_symbols)
+
+
+@functools.lru_cache(maxsize=4096)
+def _exponent_names_of(e: sp.Basic) -> frozenset[str]:
+    return frozenset(s.name for power in e.atoms(sp.Pow) for s in power.exp.free_symbols)
 
 
 def _values(e: sp.Expr, symbols: tuple[sp.Symbol, ...], backend: str, pts: list[np.ndarray]) -> Any:
@@ -257,11 +269,7 @@ def _pick(pts: list[np.ndarray], defined: np.ndarray | None) -> list[tuple[float
 
 def exponent_names(*exprs: sp.Basic) -> frozenset[str]:
     """Names of the variables that occur in an exponent."""
-    names: set[str] = set()
-    for e in exprs:
-        for power in e.atoms(sp.Pow):
-            names |= {s.name for s in power.exp.free_symbols}
-    return frozenset(names)
+    return frozenset().union(*(_exponent_names_of(e) for e in exprs))
 
 
 def float_safe(e: sp.Basic) -> bool:
