@@ -255,7 +255,7 @@ def parse_args() -> Any:
     parser.add_argument("--kill-every", type=float, default=60.0, help="seconds")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1),
                         help="gunicorn workers (default: the production setting, 2 per core)")
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--quiz", default="w1-product-rule")
     parser.add_argument("--questions", type=int, default=3, help="questions per attempt")
     parser.add_argument("--per-attempt", type=int, default=6, help="submissions per attempt")

@@ -1,7 +1,7 @@
 """Web benchmark (issue 4): N simulated students against gunicorn + PostgreSQL over real HTTP.
 
     .venv/bin/python bench/web.py [--students 100] [--rate 310] [--duration 20]
-                                  [--capacity-seconds 10] [--workers 4 --threads 1]
+                                  [--capacity-seconds 10] [--workers 4 --threads 2]
 
 Setup (not timed): a fresh database ``quizengine_bench`` migrated with ``quizengine db upgrade``,
 one quiz folder of the bank and N students seeded through the services, gunicorn started with
@@ -168,7 +168,7 @@ def main() -> None:
     parser.add_argument("--baseline-seconds", type=float, default=5.0)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1),
                         help="gunicorn workers (default: the production setting, 2 per core)")
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--quiz", default=DEFAULT_QUIZ)
     parser.add_argument("--questions", type=int, default=5, help="questions per attempt")
     parser.add_argument("--keep", action="store_true", help="leave gunicorn running (profiling)")
