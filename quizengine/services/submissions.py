@@ -18,7 +18,8 @@ SQL statements, no ORM unit of work):
 
 The caller commits before replying. Invalid input (unreadable, wrong names, timeout) is returned
 but never stored: it costs the student nothing. Grading reads what the question instance stored
-when it was served (``variants.grading_parts``), so the variant is not regenerated here.
+when it was served (``variants.grading_parts``), so the variant is not regenerated here; the
+parts are remembered per process (:func:`served_parts`), so a repeated preview reads nothing.
 """
 
 from __future__ import annotations
