@@ -210,6 +210,16 @@ def setup(url: str, *, quiz_id: str, students: int, questions: int,
     return Server(env, workers=workers, threads=threads).start(), names, secret
 
 
+def host_calibration_ms(loops: int = 3_000_000) -> float:
+    """CPU milliseconds of a fixed pure-Python loop in this process: the speed of this host's
+    cores right now. On a shared virtual machine it swings by 2x over an hour, so a bench prints it
+    beside its figures to tell a slow host from a slow change."""
+    started, total = time.process_time(), 0
+    for i in range(loops):
+        total += i * i
+    return round((time.process_time() - started) * 1000.0, 1)
+
+
 def postgres_cpu_seconds() -> float:
     """CPU time (user + system) of every PostgreSQL process on this machine so far: with the
     bench's own ``time.process_time()`` and ``Server.cpu_seconds()``, the whole cost of a

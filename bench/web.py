@@ -28,6 +28,9 @@ runs the window back to back instead.
 
 ``submit_first`` is the subset of submissions that were the first for their question: the worker
 that takes it may not have the variant cached yet (variants are cached per process).
+``host_calibration_ms`` (a fixed pure-Python loop timed before and after the window) tells a
+slow phase of this shared host from a slow change: the same code has measured 4.6 and 7.4 ms of
+server CPU per submission an hour apart, while a loop like this one took twice as long.
 The last line is one JSON object with the figures.
 """
 
@@ -51,6 +54,7 @@ from _harness import (
     baseline,
     emit,
     fresh_spelling,
+    host_calibration_ms,
     percentile,
     postgres_cpu_seconds,
     print_table,
@@ -192,10 +196,12 @@ def main() -> None:
                                              finish=False)
             capacity = count / seconds
             print(f"capacity (back to back, {seconds:.1f} s): {capacity:.0f} submissions/s")
+        calibration = [host_calibration_ms()]
         cpu0, pg0, client0 = server.cpu_seconds(), postgres_cpu_seconds(), time.process_time()
         window = timed_window(plans, args.duration, recorder, rate=args.rate, finish=True)
         cpu_window = server.cpu_seconds() - cpu0
         pg_window, client_window = postgres_cpu_seconds() - pg0, time.process_time() - client0
+        calibration.append(host_calibration_ms())
         if args.keep:
             input(f"gunicorn still running at {server.url}; press Enter to stop it")
     finally:
@@ -204,12 +210,13 @@ def main() -> None:
            {"server_cpu_s_per_login_and_start": round(cpu_start, 3),
             "server_cpu_s_in_window": round(cpu_window, 1),
             "postgres_cpu_s_in_window": round(pg_window, 1),
-            "client_cpu_s_in_window": round(client_window, 1)})
+            "client_cpu_s_in_window": round(client_window, 1),
+            "host_calibration_ms": calibration})
 
 
 def report(args: Any, recorder: Recorder, window: tuple[float, int, int],
            base: tuple[float, float, float], capacity: float | None,
-           cpu: dict[str, float]) -> None:
+           cpu: dict[str, Any]) -> None:
     duration, acknowledged, late = window
     per = recorder.summary(duration, ["login", "start", *TIMED, "submit_first"])
     for label in ("login", "start"):  # measured before the window: no rate
@@ -218,7 +225,9 @@ def report(args: Any, recorder: Recorder, window: tuple[float, int, int],
     timed = all_latencies(recorder, TIMED)
     rps = len(timed) / duration
     subs = acknowledged / duration
-    print(f"machine load average (1 min) now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"machine load average (1 min) now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
+          f"host calibration (a fixed Python loop, lower is faster) before and after the "
+          f"window: {cpu['host_calibration_ms']} ms CPU")
     print(f"baseline GET /api/openapi.json: {base[0]:.0f} req/s  p50 {base[1]} ms  "
           f"p99 {base[2]} ms")
     offered = f"{args.rate:.0f} offered" if args.rate else "back to back"
