@@ -161,10 +161,10 @@ def _float_stage(
         scale = float(np.median(ma)) or 1.0
         rel = diff / np.maximum(np.maximum(ma, mb), 1e-300)
         clear = (rel > 1e-6) & (diff > 1e-9 * scale)
-        if _many(int(clear.sum()), int(both.sum())) and (
-                _many(int((rel > _SURE).sum()), int(both.sum()))
-                or _mismatch_in_mp(a, b, symbols, backend,
-                                   [p[np.flatnonzero(both)[clear]] for p in pts])):
+        compared = int(both.sum())
+        if _many(int(clear.sum()), compared) and (
+                _many(int((rel > _SURE).sum()), compared)
+                or _mismatch_in_mp(a, b, symbols, backend, [p[both][clear] for p in pts])):
             return DIFFERENT, sample
     if _simple_mismatch(a, b, symbols, backend, setting):
         return DIFFERENT, sample
